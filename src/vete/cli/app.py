@@ -1,0 +1,49 @@
+"""Top-level Typer app and its sub-commands."""
+
+from __future__ import annotations
+
+import typer
+
+from vete import __version__
+from vete.cli.db import db_app
+
+HELP = """\
+vete: the booking and store core of a multi-clinic veterinary platform, on PostgreSQL.
+
+Where the data lives: with DATABASE_URL set (a libpq URL such as
+postgresql://user:pass@host:5432/db), every command acts on that database.
+Without it, vete starts its own embedded PostgreSQL (from a pip package) with its
+files under VETE_DATA_DIR (default: your per-user data directory) and reuses it on
+every later run.
+
+Examples:
+
+  vete db status                 what vete is connected to
+  psql "$(vete db url)"          open psql on the same database
+  DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test vete db status
+"""
+
+app = typer.Typer(
+    name="vete",
+    help=HELP,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(db_app, name="db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vete {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """vete command line."""

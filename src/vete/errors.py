@@ -1,0 +1,142 @@
+"""vete's one error hierarchy.
+
+Every error vete raises on purpose derives from :class:`VeteError`; anything else is a
+bug and is allowed to surface. Business outcomes carry the code the SQL functions
+return (``SLOT_UNAVAILABLE`` …) so the HTTP layer can map them in one place.
+
+    VeteError
+    ├── ConfigError            bad configuration (malformed DATABASE_URL …)
+    ├── DatabaseUnavailable    cannot reach or log in to the server
+    ├── UnsupportedServer      server older than PostgreSQL 15
+    ├── EmbeddedServerError    the embedded PostgreSQL failed to init or start
+    ├── NotFound               a referenced row does not exist (or is not yours to see)
+    ├── Conflict               the request clashes with current state
+    │   ├── SlotUnavailable    the time range is taken
+    │   └── OutOfStock         not enough units left
+    ├── Forbidden              the session may not do this
+    ├── InvalidInput           the arguments are wrong
+    └── DeployError            a deployment step failed
+        ├── LockBusy           another deploy holds the deploy lock
+        ├── ChecksumMismatch   an applied migration file was edited
+        ├── VerifyFailed       what was deployed does not work when called
+        └── BackupFailed       pg_dump / restore proof failed
+"""
+
+from __future__ import annotations
+
+
+class VeteError(Exception):
+    """Base class of every error vete raises on purpose."""
+
+    #: Exit code the CLI uses for this failure class (documented in docs/cli.md).
+    exit_code: int = 1
+    #: Business code, as the SQL functions return it (``SLOT_UNAVAILABLE`` …).
+    code: str = "ERROR"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(VeteError):
+    """Raised when configuration, such as ``DATABASE_URL``, is malformed."""
+
+    exit_code = 2
+    code = "CONFIG_ERROR"
+
+
+class DatabaseUnavailable(VeteError):
+    """Raised when the server cannot be reached or refuses the login."""
+
+    exit_code = 3
+    code = "DATABASE_UNAVAILABLE"
+
+
+class UnsupportedServer(VeteError):
+    """Raised when the server is older than PostgreSQL 15."""
+
+    exit_code = 4
+    code = "UNSUPPORTED_SERVER"
+
+
+class EmbeddedServerError(VeteError):
+    """Raised when the embedded PostgreSQL cannot be initialised or started."""
+
+    exit_code = 5
+    code = "EMBEDDED_SERVER_ERROR"
+
+
+class NotFound(VeteError):
+    """Raised when a referenced row does not exist or is not visible to the caller."""
+
+    code = "NOT_FOUND"
+
+
+class Conflict(VeteError):
+    """Raised when the request clashes with the current state."""
+
+    code = "CONFLICT"
+
+
+class SlotUnavailable(Conflict):
+    """Raised when the requested time range overlaps an active appointment."""
+
+    code = "SLOT_UNAVAILABLE"
+
+
+class OutOfStock(Conflict):
+    """Raised when fewer units are in stock than requested."""
+
+    code = "OUT_OF_STOCK"
+
+
+class Forbidden(VeteError):
+    """Raised when the session's identity may not perform the operation."""
+
+    code = "FORBIDDEN"
+
+
+class InvalidInput(VeteError):
+    """Raised when arguments are malformed or out of range."""
+
+    code = "INVALID_INPUT"
+
+
+class DeployError(VeteError):
+    """Raised when a deployment step fails; the database is left as before that step."""
+
+    exit_code = 10
+    code = "DEPLOY_FAILED"
+
+
+class LockBusy(DeployError):
+    """Raised when another deploy holds the cluster-wide deploy lock."""
+
+    exit_code = 11
+    code = "LOCK_BUSY"
+
+
+class ChecksumMismatch(DeployError):
+    """Raised when an applied migration file was edited after it was applied."""
+
+    exit_code = 12
+    code = "CHECKSUM_MISMATCH"
+
+
+class VerifyFailed(DeployError):
+    """Raised when a verify script or a smoke probe of deployed code fails."""
+
+    exit_code = 13
+    code = "VERIFY_FAILED"
+
+
+class BackupFailed(DeployError):
+    """Raised when pg_dump fails or the backup does not restore."""
+
+    exit_code = 14
+    code = "BACKUP_FAILED"

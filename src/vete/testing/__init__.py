@@ -1,0 +1,1 @@
+"""Test support shipped with vete: the pytest plugin that hands tests a real PostgreSQL."""

@@ -1,0 +1,187 @@
+"""pytest plugin: every test module gets its own fresh database on a real PostgreSQL.
+
+The server is vete's embedded PostgreSQL by default, or the one at
+``VETE_TEST_DATABASE_URL`` (or ``--vete-db-url``). Once per session a template database
+is built with vete's migrations deployed; each test module then gets
+``CREATE DATABASE … TEMPLATE`` of it, which is far faster than deploying again, and
+dropped when the module ends, so tests never see each other's data.
+
+Fixtures:
+    vete_server        the server: admin URL, version, whether it is embedded
+    database_factory   call it to get the URL of one more fresh database (dropped at end)
+    database_url       this module's fresh database
+    conn               a connection to it (dict rows), closed after the test
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+import psycopg
+import pytest
+from psycopg import conninfo, sql
+
+from vete.config import Settings
+
+_NAME_PREFIX = "vete_t_"
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class PgServer:
+    """The PostgreSQL server tests run against."""
+
+    admin_url: str
+    version: str
+    embedded: bool
+
+    def url_for(self, dbname: str) -> str:
+        return conninfo.make_conninfo(self.admin_url, dbname=dbname)
+
+    def admin(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.admin_url, autocommit=True)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--vete-db-url",
+        default=os.environ.get("VETE_TEST_DATABASE_URL"),
+        help="libpq URL of the PostgreSQL to test against (env VETE_TEST_DATABASE_URL); "
+        "default: vete's embedded server",
+    )
+
+
+def _server_from_config(config: pytest.Config) -> PgServer:
+    cached: PgServer | None = getattr(config, "_vete_server", None)
+    if cached is not None:
+        return cached
+    url: str | None = config.getoption("--vete-db-url")
+    embedded = not url
+    if embedded:
+        from vete.db.embedded import ADMIN_DB, EmbeddedServer
+
+        server = EmbeddedServer(Settings().data_dir)
+        server.ensure_running()
+        url = server.url(ADMIN_DB)
+    assert url is not None
+    with psycopg.connect(url, autocommit=True) as conn:
+        version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+    result = PgServer(admin_url=url, version=version, embedded=embedded)
+    config._vete_server = result  # type: ignore[attr-defined]
+    return result
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    try:
+        server = _server_from_config(config)
+    except Exception as exc:  # the header must never hide the real failure
+        return [f"vete: PostgreSQL unavailable: {exc}"]
+    where = (
+        "embedded"
+        if server.embedded
+        else conninfo.conninfo_to_dict(server.admin_url).get("host", "?")
+    )
+    return [f"vete: PostgreSQL {server.version} ({where})"]
+
+
+@pytest.fixture(scope="session")
+def vete_server(pytestconfig: pytest.Config) -> PgServer:
+    """The server every test database lives on."""
+    return _server_from_config(pytestconfig)
+
+
+def _drop_orphans(server: PgServer) -> None:
+    """Drop test databases left by sessions that died (their pid is gone)."""
+    with server.admin() as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", [_NAME_PREFIX + "%"]
+            )
+        ]
+        for name in names:
+            match = re.match(rf"{_NAME_PREFIX}(\d+)_", name)
+            if match and not psutil.pid_exists(int(match.group(1))):
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+
+
+def build_template(url: str) -> None:
+    """Deploy vete's migrations into the template database (through the deployer)."""
+    from vete.migrations import apply_for_tests
+
+    apply_for_tests(url)
+
+
+@pytest.fixture(scope="session")
+def template_database(vete_server: PgServer) -> Iterator[str]:
+    """Name of this session's template database: vete's schema, no data."""
+    _drop_orphans(vete_server)
+    name = f"{_NAME_PREFIX}{os.getpid()}_template"
+    with vete_server.admin() as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    build_template(vete_server.url_for(name))
+    yield name
+    with vete_server.admin() as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def _clone_template(server: PgServer, template: str) -> str:
+    name = f"{_NAME_PREFIX}{os.getpid()}_{next(_counter)}"
+    with server.admin() as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+    return name
+
+
+def _drop(server: PgServer, name: str) -> None:
+    with server.admin() as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture(scope="session")
+def database_factory(vete_server: PgServer, template_database: str) -> Iterator[Callable[[], str]]:
+    """Returns a function that creates one more fresh database and gives its URL."""
+    created: list[str] = []
+
+    def create() -> str:
+        created.append(_clone_template(vete_server, template_database))
+        return vete_server.url_for(created[-1])
+
+    yield create
+    for name in created:
+        _drop(vete_server, name)
+
+
+@pytest.fixture(scope="module")
+def database_url(vete_server: PgServer, template_database: str) -> Iterator[str]:
+    """URL of a database of this module's own, cloned from the template."""
+    name = _clone_template(vete_server, template_database)
+    yield vete_server.url_for(name)
+    _drop(vete_server, name)
+
+
+@pytest.fixture
+def conn(database_url: str) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+    """A connection to this module's database with dict rows; closed after the test."""
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(database_url, row_factory=dict_row) as connection:
+        yield connection
