@@ -19,7 +19,10 @@ return (``SLOT_UNAVAILABLE`` …) so the HTTP layer can map them in one place.
         ├── LockBusy           another deploy holds the deploy lock
         ├── ChecksumMismatch   an applied migration file was edited
         ├── VerifyFailed       what was deployed does not work when called
-        └── BackupFailed       pg_dump / restore proof failed
+        ├── BackupFailed       pg_dump / restore proof failed
+        ├── MigrationFileError duplicate versions, bad names or directives
+        ├── LintFailed         an error-level lint finding in a pending migration
+        └── TargetNotConfirmed a non-local target was not confirmed
 """
 
 from __future__ import annotations
@@ -140,3 +143,24 @@ class BackupFailed(DeployError):
 
     exit_code = 14
     code = "BACKUP_FAILED"
+
+
+class MigrationFileError(DeployError):
+    """Raised when migration files are malformed: duplicate versions, bad names, bad directives."""
+
+    exit_code = 16
+    code = "MIGRATION_FILES"
+
+
+class LintFailed(DeployError):
+    """Raised when lint finds an error-level problem in a pending migration."""
+
+    exit_code = 15
+    code = "LINT_FAILED"
+
+
+class TargetNotConfirmed(DeployError):
+    """Raised when a non-local target was not confirmed with --yes or at the prompt."""
+
+    exit_code = 17
+    code = "NOT_CONFIRMED"

@@ -72,9 +72,11 @@ def test_status_json_names_the_target(database_url: str) -> None:
     result = vete("db", "status", "--json", env={"DATABASE_URL": database_url})
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["database"].startswith("vete_t_")
-    assert int(report["server_version"].split(".")[0]) >= 15
-    assert report["embedded"] is False
+    assert report["target"]["database"].startswith("vete_t_")
+    assert int(report["target"]["server_version"].split(".")[0]) >= 15
+    states = {m["version"]: m["state"] for m in report["migrations"]}
+    assert states[1] == "applied"
+    assert set(states.values()) == {"applied"}
 
 
 def test_old_server_is_refused_with_its_version() -> None:

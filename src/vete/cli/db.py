@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
-from vete.cli.output import console, print_json
+from vete.cli import backup as backup_cmds
+from vete.cli import deploy as deploy_cmds
+from vete.cli.output import console
 from vete.config import get_settings
-from vete.db import EmbeddedServer, connect, describe_target, redact, resolve_database_url
+from vete.db import EmbeddedServer, resolve_database_url
 
 db_app = typer.Typer(
-    help="Database commands: where vete's data lives and what state it is in.",
+    help="Database commands: where the data lives, and the deployer (the runbook as commands).",
     no_args_is_help=True,
 )
 
-JSON_OPT = typer.Option(False, "--json", help="Print one JSON document instead of text.")
+db_app.command("status")(deploy_cmds.status)
+db_app.command("plan")(deploy_cmds.plan)
+db_app.command("lint")(deploy_cmds.lint)
+db_app.command("deploy")(deploy_cmds.deploy)
+db_app.command("verify")(deploy_cmds.verify)
+db_app.command("revert")(deploy_cmds.revert)
+db_app.command("history")(deploy_cmds.history_cmd)
+db_app.command("backup")(backup_cmds.backup)
+db_app.command("restore")(backup_cmds.restore)
 
 
 @db_app.command("url")
@@ -25,37 +33,6 @@ def url_cmd() -> None:
     Use it to open psql on the same database:  psql "$(vete db url)"
     """
     typer.echo(resolve_database_url())
-
-
-@db_app.command("status")
-def status_cmd(as_json: bool = JSON_OPT) -> None:
-    """Show the target database: host, database, server version, system identifier."""
-    settings = get_settings()
-    url = resolve_database_url(settings)
-    with connect(url) as conn:
-        target = describe_target(conn)
-    report: dict[str, Any] = {
-        "url": redact(url),
-        "embedded": settings.database_url is None,
-        "host": target.host,
-        "port": target.port,
-        "database": target.database,
-        "user": target.user,
-        "server_version": target.server_version,
-        "system_identifier": target.system_identifier,
-    }
-    if settings.database_url is None:
-        state = EmbeddedServer(settings.data_dir).state()
-        report["data_dir"] = str(state.pgdata)
-        report["log_file"] = str(state.log_file)
-    if as_json:
-        print_json(report)
-        return
-    console.print(f"[bold]target[/]   {target.label()}")
-    console.print(f"[bold]url[/]      {report['url']}")
-    console.print(f"[bold]system[/]   {target.system_identifier}")
-    if report["embedded"]:
-        console.print(f"[bold]embedded[/] data in {report['data_dir']}")
 
 
 @db_app.command("start")

@@ -1,4 +1,4 @@
-"""vete's own SQL migrations, shipped as package data (``NNN_name.sql``)."""
+"""vete's own SQL migrations, shipped as package data (with revert/ and verify/)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,28 @@ MIGRATIONS_DIR = Path(__file__).parent
 
 
 def apply_for_tests(url: str) -> None:
-    """Bring a fresh database to vete's current schema (used to build test templates).
+    """Bring a fresh database to vete's current schema through the real deployer.
 
-    Until the deployer lands this applies each file in order in one transaction.
+    Test templates are built this way so that every test run also proves the migrations
+    deploy: each in its own transaction, NOTICEs checked, verify scripts run and every
+    PL/pgSQL function probed. Backup, lint and the lock are left out (a fresh database).
     """
-    import psycopg
+    from vete.db import connect
+    from vete.deploy.apply import Timeouts
+    from vete.deploy.runner import apply_all, ensure_history, pending_of
+    from vete.deploy.source import vete_source
+    from vete.deploy.state import applied_rows, compare
 
-    files = sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
-    if not files:
-        return
-    with psycopg.connect(url) as conn:
-        for path in files:
-            conn.execute(path.read_text(encoding="utf-8"))
+    source = vete_source()
+    mset = source.load()
+    with connect(url, autocommit=True) as conn:
+        ensure_history(conn)
+        pending = pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
+        apply_all(
+            conn,
+            pending,
+            source=source,
+            timeouts=Timeouts(),
+            backup=None,
+            progress=lambda *_: None,
+        )

@@ -1,0 +1,36 @@
+"""Options and helpers shared by the ``vete db`` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from vete.deploy.source import Source, source_for
+
+JSON_OPT = typer.Option(False, "--json", help="Print one JSON document instead of text.")
+DIR_OPT = typer.Option(
+    None,
+    "--dir",
+    help="A folder of NNN_name.sql migrations (with optional revert/ and verify/) instead of"
+    " vete's own.",
+    file_okay=False,
+)
+SET_OPT = typer.Option(
+    None, "--set", help="Name the history of --dir is kept under (default: the folder's name)."
+)
+
+
+def pick_source(directory: Path | None, set_name: str | None) -> Source:
+    return source_for(directory, set_name)
+
+
+def state_style(state: str) -> str:
+    return {"applied": "green", "pending": "yellow", "changed": "bold red", "missing": "red"}.get(
+        state, "white"
+    )
+
+
+def as_rows(items: list[Any]) -> list[dict[str, Any]]:
+    return [i.as_json() for i in items]

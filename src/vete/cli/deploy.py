@@ -1,0 +1,328 @@
+"""``vete db status|plan|lint|deploy|verify|revert|history``: the runbook as commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vete.cli.common import DIR_OPT, JSON_OPT, SET_OPT, as_rows, pick_source, state_style
+from vete.cli.output import console, err_console, print_json
+from vete.db import Target, connect, describe_target, resolve_database_url
+from vete.deploy import apply as applying
+from vete.deploy import lint as linting
+from vete.deploy import maintain, runner
+from vete.deploy.queries import history
+from vete.deploy.state import applied_rows, compare
+from vete.errors import ChecksumMismatch, LintFailed, VerifyFailed
+
+
+def status(
+    directory: Path | None = DIR_OPT, set_name: str | None = SET_OPT, as_json: bool = JSON_OPT
+) -> None:
+    """Per migration: applied, pending, changed since applied, or missing locally.
+
+    Exit code 12 when an applied file was edited (deploy would refuse).
+    """
+    source = pick_source(directory, set_name)
+    mset = source.load()
+    url = resolve_database_url()
+    with connect(url, autocommit=True) as conn:
+        target = describe_target(conn)
+        states = compare(mset, applied_rows(conn, source.set_name))
+    changed = [s for s in states if s.state == "changed"]
+    if as_json:
+        print_json(
+            {
+                "target": runner.target_json(target),
+                "migration_set": source.set_name,
+                "migrations": as_rows(states),
+                "gaps": list(mset.gaps),
+            }
+        )
+    else:
+        console.print(
+            f"[bold]target[/] {target.label()}  [dim]system {target.system_identifier}[/]"
+        )
+        table = Table("version", "name", "state", "applied at", box=None)
+        for s in states:
+            table.add_row(
+                f"{s.version:03d}",
+                s.name,
+                f"[{state_style(s.state)}]{s.state}[/]",
+                s.applied_at or "",
+            )
+        console.print(table)
+        counts = {
+            k: sum(1 for s in states if s.state == k)
+            for k in ("applied", "pending", "changed", "missing")
+        }
+        console.print(", ".join(f"{v} {k}" for k, v in counts.items()))
+        if mset.gaps:
+            console.print(
+                f"[yellow]gaps in numbering:[/] {', '.join(f'{g:03d}' for g in mset.gaps)}"
+            )
+    if changed:
+        raise ChecksumMismatch(
+            "edited after being applied: " + ", ".join(s.file or "" for s in changed)
+        )
+
+
+def plan(
+    directory: Path | None = DIR_OPT, set_name: str | None = SET_OPT, as_json: bool = JSON_OPT
+) -> None:
+    """What deploy would do, in order, with lint findings. Changes nothing."""
+    source = pick_source(directory, set_name)
+    mset = source.load()
+    with connect(resolve_database_url(), autocommit=True) as conn:
+        target = describe_target(conn)
+        pending = runner.pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
+        findings = runner.lint_pending(conn, pending, target)
+    steps = [
+        {
+            "version": m.version,
+            "file": m.label,
+            "transaction": not m.no_transaction,
+            "expect_notices": list(m.expect_notices),
+            "verify": m.verify_sql is not None,
+            "revert": m.revert_sql is not None,
+            "statements": len(applying.statements(m)),
+        }
+        for m in pending
+    ]
+    if as_json:
+        print_json(
+            {
+                "target": runner.target_json(target),
+                "pending": steps,
+                "lint": as_rows(findings),
+                "gaps": list(mset.gaps),
+            }
+        )
+        return
+    console.print(f"[bold]target[/] {target.label()}")
+    if not steps:
+        console.print("[green]up to date[/]: nothing to deploy")
+    for step in steps:
+        extras = [
+            f"{step['statements']} statements",
+            "in a transaction" if step["transaction"] else "[yellow]no transaction[/]",
+        ]
+        if step["verify"]:
+            extras.append("verify script")
+        if step["revert"]:
+            extras.append("revert script")
+        console.print(f"  {step['file']}  [dim]{', '.join(extras)}[/]")
+    _print_findings(findings)
+
+
+def lint(
+    directory: Path | None = DIR_OPT,
+    set_name: str | None = SET_OPT,
+    all_files: bool = typer.Option(False, "--all", help="Lint every file, not only pending."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Dangerous DDL and missing timeouts (squawk) plus vete's three rules.
+
+    Exit code 15 when any finding is an error.
+    """
+    source = pick_source(directory, set_name)
+    mset = source.load()
+    with connect(resolve_database_url(), autocommit=True) as conn:
+        target = describe_target(conn)
+        states = compare(mset, applied_rows(conn, source.set_name))
+        chosen = list(mset.migrations) if all_files else runner.pending_of(mset, states)
+        findings = runner.lint_pending(conn, chosen, target)
+    if as_json:
+        print_json({"files": [m.label for m in chosen], "findings": as_rows(findings)})
+    else:
+        console.print(f"linted {len(chosen)} file(s)")
+        _print_findings(findings)
+    errors = [f for f in findings if f.level == "error"]
+    if errors:
+        raise LintFailed(f"{len(errors)} error-level finding(s)")
+
+
+def _print_findings(findings: list[linting.Finding]) -> None:
+    for f in findings:
+        colour = "red" if f.level == "error" else "yellow"
+        console.print(
+            f"  [{colour}]{f.level}[/] {f.file}:{f.line} {f.message} [dim]{f.rule}[/]",
+            highlight=False,
+        )
+    if not findings:
+        console.print("  [green]no lint findings[/]")
+
+
+def _confirm_on_terminal(target: Target) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    typed = typer.prompt(
+        f"{target.label()} is not local. Type the database name ({target.database}) to deploy"
+    )
+    return bool(typed == target.database)
+
+
+def deploy(
+    directory: Path | None = DIR_OPT,
+    set_name: str | None = SET_OPT,
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="Deploy to a non-local target without asking."
+    ),
+    lock_url: str | None = typer.Option(
+        None,
+        "--lock-url",
+        envvar="VETE_DIRECT_URL",
+        help="Direct (not pooled) URL for the deploy lock when DATABASE_URL goes through"
+        " pgbouncer in transaction mode.",
+    ),
+    lock_wait: float = typer.Option(0.0, "--lock-wait", help="Seconds to wait for another deploy."),
+    no_backup: bool = typer.Option(False, "--no-backup", help="Skip the pg_dump backup."),
+    backup_dir: Path | None = typer.Option(None, "--backup-dir", file_okay=False),
+    check: str = typer.Option(
+        "restore", "--check", help="Prove the backup: restore (into a scratch database) or list."
+    ),
+    rehearse: bool = typer.Option(
+        False, "--rehearse", help="Apply to a restored copy on the embedded server first."
+    ),
+    allow_lint_errors: bool = typer.Option(False, "--allow-lint-errors"),
+    lock_timeout: str = typer.Option("5s", "--lock-timeout", help="SET LOCAL lock_timeout."),
+    statement_timeout: str = typer.Option(
+        "5min", "--statement-timeout", help="SET LOCAL statement_timeout."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Back up, lint, lock, apply each pending migration, call what it deployed, record it.
+
+    Each migration runs in its own transaction; a failing statement, a missing expected
+    NOTICE, a failing verify script or a function that cannot run (probed with NULL
+    arguments) rolls that migration back completely. Exit codes: 10 a migration failed,
+    11 lock busy, 12 an applied file was edited, 13 verify failed, 14 backup failed,
+    15 lint errors, 16 bad migration files, 17 non-local target not confirmed.
+    """
+    if check not in ("restore", "list"):
+        raise typer.BadParameter("--check takes restore or list")
+    options = runner.DeployOptions(
+        yes=yes,
+        lock_url=lock_url,
+        lock_wait_s=lock_wait,
+        backup=not no_backup,
+        backup_check=check,  # type: ignore[arg-type]
+        backup_dir=backup_dir,
+        rehearse=rehearse,
+        allow_lint_errors=allow_lint_errors,
+        timeouts=applying.Timeouts(lock_timeout=lock_timeout, statement_timeout=statement_timeout),
+        confirm=_confirm_on_terminal,
+    )
+    source = pick_source(directory, set_name)
+    url = resolve_database_url()
+    show = not as_json and err_console.is_terminal
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show,
+    ) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def progress(step: str, migration: Any) -> None:
+            label = f"{step} {migration.label}" if migration is not None else step
+            bar.update(task, description=label)
+            if not as_json and step == "applied":
+                console.print(f"[green]applied[/] {migration.label}")
+
+        report = runner.deploy(url, source, options, progress)
+    if as_json:
+        print_json(report.as_json())
+        return
+    if report.backup:
+        b = report.backup
+        console.print(
+            f"backup {b['path']} ({b['size_bytes']} bytes, sha256 {b['sha256'][:12]}…,"
+            f" proven by {b['check']})"
+        )
+    _print_findings([linting.Finding(**f) for f in report.lint]) if report.lint else None
+    if not report.applied:
+        console.print("[green]up to date[/]: nothing to deploy")
+    else:
+        console.print(
+            f"[green]deployed {len(report.applied)} migration(s)[/] in {report.duration_s}s"
+        )
+
+
+def verify(
+    directory: Path | None = DIR_OPT, set_name: str | None = SET_OPT, as_json: bool = JSON_OPT
+) -> None:
+    """Rerun verify scripts and call every deployed PL/pgSQL function (rolled back).
+
+    The check the runbook should have had. Exit code 13 when anything fails.
+    """
+    source = pick_source(directory, set_name)
+    with connect(resolve_database_url(), autocommit=True) as conn:
+        runner.ensure_history(conn)
+        report = maintain.verify(conn, source)
+    if as_json:
+        print_json({"ok": report.ok, "checked": report.checked, "failures": report.failures})
+    else:
+        for entry in report.checked:
+            mark = "[green]ok[/]" if entry["ok"] else f"[red]FAILED[/] {entry.get('error')}"
+            console.print(
+                f"  {entry['version']:03d}_{entry['name']}  {mark}"
+                f"  [dim]{len(entry['probed'])} function(s) called[/]"
+            )
+    if not report.ok:
+        raise VerifyFailed("; ".join(report.failures))
+
+
+def revert(
+    directory: Path | None = DIR_OPT,
+    set_name: str | None = SET_OPT,
+    to: int | None = typer.Option(None, "--to", help="Revert everything newer than VERSION."),
+    drop_new: bool = typer.Option(
+        False, "--drop-new", help="Without a revert script, drop functions it created."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Undo applied migrations, newest first: revert scripts, then recorded definitions.
+
+    Default: only the newest. Replaced functions and views come back exactly as they were.
+    """
+    source = pick_source(directory, set_name)
+    with connect(resolve_database_url(), autocommit=True) as conn:
+        runner.ensure_history(conn)
+        done = maintain.revert(
+            conn, source, to_version=to, timeouts=applying.Timeouts(), drop_new=drop_new
+        )
+    if as_json:
+        print_json({"reverted": done})
+        return
+    for item in done:
+        console.print(f"[green]reverted[/] {item['version']:03d}_{item['name']} ({item['how']})")
+
+
+def history_cmd(limit: int = typer.Option(50, "--limit"), as_json: bool = JSON_OPT) -> None:
+    """The append-only event log: backup, deploy, verify, revert, fail — when, who, from where."""
+    with connect(resolve_database_url(), autocommit=True) as conn:
+        runner.ensure_history(conn)
+        events = list(history.events(conn, limit=limit))
+    if as_json:
+        print_json(events)
+        return
+    table = Table("when", "kind", "migration", "ok", "who", "from", box=None)
+    for e in reversed(events):
+        mig = f"{e['version']:03d}_{e['name']}" if e["version"] is not None else ""
+        table.add_row(
+            f"{e['at']:%Y-%m-%d %H:%M:%S}",
+            e["kind"],
+            mig,
+            "yes" if e["ok"] else "[red]no[/]",
+            f"{e['os_user']} ({e['db_user']})",
+            e["client_host"] or "",
+        )
+    console.print(table)

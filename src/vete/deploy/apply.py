@@ -1,0 +1,230 @@
+"""Apply one migration: its own transaction, timeouts, NOTICEs checked, deployed code called.
+
+The flow per transactional migration (DESIGN.md, "The deployer", steps 5 and 6):
+
+1. ``BEGIN``; ``SET LOCAL lock_timeout`` and ``statement_timeout``;
+2. snapshot functions, views and relations; run each statement, capturing NOTICEs;
+3. every ``vete:expect-notice`` text must appear in a NOTICE;
+4. in a savepoint that is rolled back: the verify script, then the NULL-argument probe of
+   every PL/pgSQL function the file created or replaced;
+5. write history in the same transaction, then ``COMMIT``. Any failure rolls back all.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pglast
+import psycopg
+from psycopg import sql
+
+from vete.deploy import catalog
+from vete.deploy.files import Migration
+from vete.deploy.queries import catalog as catalog_sql
+from vete.deploy.queries import history
+from vete.errors import DeployError, VerifyFailed
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    lock_timeout: str = "5s"
+    statement_timeout: str = "5min"
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What applying one migration did."""
+
+    migration: Migration
+    duration_ms: int
+    notices: tuple[str, ...]
+    change: catalog.Change
+    probed: tuple[str, ...] = field(default=())
+
+
+class _Rollback(Exception):
+    """Internal: abort the migration's transaction after a check failed."""
+
+
+def statements(migration: Migration) -> list[tuple[int, str]]:
+    """The file's statements with the line each starts on (PostgreSQL's own parser)."""
+    try:
+        slices = pglast.split(migration.sql, with_parser=True, only_slices=True)
+    except pglast.parser.ParseError as exc:
+        raise DeployError(f"{migration.label}: SQL does not parse: {exc}") from exc
+    return [(migration.sql.count("\n", 0, s.start) + 1, migration.sql[s]) for s in slices]
+
+
+def _run_statements(
+    conn: psycopg.Connection[Any], migration: Migration, notices: list[str]
+) -> None:
+    for number, (line, text) in enumerate(statements(migration), start=1):
+        try:
+            conn.execute(text)
+        except psycopg.Error as exc:
+            message = (exc.diag.message_primary or str(exc)).strip()
+            raise DeployError(
+                f"{migration.label}: statement {number} (line {line}) failed: {message}"
+                f" (SQLSTATE {exc.sqlstate})"
+            ) from exc
+    missing = [t for t in migration.expect_notices if not any(t in n for n in notices)]
+    if missing:
+        seen = "; ".join(notices) if notices else "none"
+        raise DeployError(
+            f"{migration.label}: expected NOTICE not raised: {', '.join(repr(m) for m in missing)}"
+            f" (NOTICEs seen: {seen})"
+        )
+
+
+def run_verify_script(conn: psycopg.Connection[Any], migration: Migration) -> None:
+    """Run the migration's verify script in a savepoint that is rolled back."""
+    if migration.verify_sql is None:
+        return
+    try:
+        with conn.transaction():
+            conn.execute(migration.verify_sql)
+            raise psycopg.Rollback()
+    except psycopg.Error as exc:
+        message = (exc.diag.message_primary or str(exc)).strip()
+        raise VerifyFailed(
+            f"{migration.label}: verify script failed: {message} (SQLSTATE {exc.sqlstate})"
+        ) from exc
+
+
+def check_deployed(
+    conn: psycopg.Connection[Any], migration: Migration, functions: tuple[catalog.FunctionInfo, ...]
+) -> tuple[str, ...]:
+    """Verify script, then the generic probe; raises VerifyFailed naming what broke."""
+    run_verify_script(conn, migration)
+    failures = catalog.probe(conn, functions)
+    if failures:
+        raise VerifyFailed(f"{migration.label}: " + "; ".join(str(f) for f in failures))
+    return tuple(f.signature for f in functions if f.language == "plpgsql" and not f.is_trigger)
+
+
+def apply_migration(
+    conn: psycopg.Connection[Any],
+    migration: Migration,
+    *,
+    migration_set: str,
+    timeouts: Timeouts,
+    backup: dict[str, Any] | None = None,
+    on_commit: Callable[[psycopg.Connection[Any]], None] | None = None,
+) -> Applied:
+    """Apply one migration, or raise with the database exactly as before it.
+
+    ``on_commit`` runs last inside the migration's transaction (events, Supabase history).
+    """
+    if migration.no_transaction:
+        return _apply_outside_transaction(
+            conn,
+            migration,
+            migration_set=migration_set,
+            timeouts=timeouts,
+            backup=backup,
+            on_commit=on_commit,
+        )
+    notices: list[str] = []
+
+    def on_notice(diag: psycopg.errors.Diagnostic) -> None:
+        notices.append(diag.message_primary or "")
+
+    conn.add_notice_handler(on_notice)
+    started = time.perf_counter()
+    try:
+        with conn.transaction():
+            conn.execute(
+                sql.SQL("SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}").format(
+                    sql.Literal(timeouts.lock_timeout), sql.Literal(timeouts.statement_timeout)
+                )
+            )
+            before = catalog.snapshot(conn)
+            _run_statements(conn, migration, notices)
+            file_notices = tuple(notices)
+            change = catalog.diff(before, catalog.snapshot(conn))
+            probed = check_deployed(conn, migration, change.touched_functions)
+            duration_ms = int((time.perf_counter() - started) * 1000)
+            history.record_migration(
+                conn,
+                migration_set=migration_set,
+                version=migration.version,
+                name=migration.name,
+                checksum=migration.checksum,
+                duration_ms=duration_ms,
+                notices=json.dumps(list(file_notices)),
+                replaced=json.dumps(change.replaced_json()),
+                created=json.dumps(change.created_json()),
+                backup=json.dumps(backup) if backup else None,
+            )
+            if on_commit is not None:
+                on_commit(conn)
+    finally:
+        conn.remove_notice_handler(on_notice)
+    return Applied(migration, duration_ms, file_notices, change, probed)
+
+
+def _apply_outside_transaction(
+    conn: psycopg.Connection[Any],
+    migration: Migration,
+    *,
+    migration_set: str,
+    timeouts: Timeouts,
+    backup: dict[str, Any] | None,
+    on_commit: Callable[[psycopg.Connection[Any]], None] | None,
+) -> Applied:
+    """``vete:no-transaction`` files: statement by statement, then indexes checked valid."""
+    notices: list[str] = []
+
+    def on_notice(diag: psycopg.errors.Diagnostic) -> None:
+        notices.append(diag.message_primary or "")
+
+    was_autocommit = conn.autocommit
+    conn.autocommit = True
+    conn.add_notice_handler(on_notice)
+    started = time.perf_counter()
+    try:
+        conn.execute(
+            sql.SQL("SET lock_timeout = {}; SET statement_timeout = {}").format(
+                sql.Literal(timeouts.lock_timeout), sql.Literal(timeouts.statement_timeout)
+            )
+        )
+        invalid_before = {r["name"] for r in catalog_invalid_indexes(conn)}
+        before = catalog.snapshot(conn)
+        _run_statements(conn, migration, notices)
+        invalid = sorted({r["name"] for r in catalog_invalid_indexes(conn)} - invalid_before)
+        if invalid:
+            raise DeployError(
+                f"{migration.label}: left invalid indexes {', '.join(invalid)}"
+                " (a concurrent build failed): drop them and deploy again"
+            )
+        conn.execute("RESET lock_timeout; RESET statement_timeout")
+    finally:
+        conn.remove_notice_handler(on_notice)
+        conn.autocommit = was_autocommit
+    change = catalog.diff(before, catalog.snapshot(conn))
+    with conn.transaction():
+        probed = check_deployed(conn, migration, change.touched_functions)
+        duration_ms = int((time.perf_counter() - started) * 1000)
+        history.record_migration(
+            conn,
+            migration_set=migration_set,
+            version=migration.version,
+            name=migration.name,
+            checksum=migration.checksum,
+            duration_ms=duration_ms,
+            notices=json.dumps(notices),
+            replaced=json.dumps(change.replaced_json()),
+            created=json.dumps(change.created_json()),
+            backup=json.dumps(backup) if backup else None,
+        )
+        if on_commit is not None:
+            on_commit(conn)
+    return Applied(migration, duration_ms, tuple(notices), change, probed)
+
+
+def catalog_invalid_indexes(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+    return list(catalog_sql.invalid_indexes(conn))

@@ -1,0 +1,171 @@
+"""After a deploy: verify what is applied, and revert it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from vete.deploy import apply as applying
+from vete.deploy import catalog
+from vete.deploy.files import Migration
+from vete.deploy.queries import history
+from vete.deploy.runner import record_event
+from vete.deploy.source import Source
+from vete.deploy.state import applied_rows
+from vete.errors import DeployError, VerifyFailed
+
+
+@dataclass
+class VerifyReport:
+    checked: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def verify(conn: psycopg.Connection[Any], source: Source) -> VerifyReport:
+    """Rerun every applied migration's verify script and probe its functions; change nothing.
+
+    This is the check the original runbook should have had: it calls what is deployed.
+    """
+    files = source.load().by_version()
+    report = VerifyReport()
+    rows = applied_rows(conn, source.set_name)
+    with conn.transaction():
+        current = catalog.snapshot(conn).functions
+        for version, row in rows.items():
+            migration = files.get(version)
+            signatures = set(row["created"].get("functions", [])) | set(
+                row["replaced"].get("functions", {})
+            )
+            functions = tuple(current[s] for s in sorted(signatures) if s in current)
+            entry: dict[str, Any] = {"version": version, "name": row["name"], "ok": True}
+            try:
+                if migration is not None:
+                    applying.run_verify_script(conn, migration)
+                failures = catalog.probe(conn, functions)
+                if failures:
+                    raise VerifyFailed("; ".join(str(f) for f in failures))
+                missing = sorted(s for s in row["created"].get("functions", []) if s not in current)
+                if missing:
+                    raise VerifyFailed(f"functions it created are gone: {', '.join(missing)}")
+            except VerifyFailed as exc:
+                entry.update(ok=False, error=str(exc))
+                report.failures.append(f"{version:03d}_{row['name']}: {exc}")
+            entry["probed"] = [f.signature for f in functions if f.language == "plpgsql"]
+            report.checked.append(entry)
+        raise psycopg.Rollback()
+    with conn.transaction():
+        record_event(
+            conn,
+            "verify",
+            set_name=source.set_name,
+            ok=report.ok,
+            detail={"failures": report.failures, "checked": len(report.checked)},
+        )
+    return report
+
+
+def revert(
+    conn: psycopg.Connection[Any],
+    source: Source,
+    *,
+    to_version: int | None,
+    timeouts: applying.Timeouts,
+    drop_new: bool = False,
+) -> list[dict[str, Any]]:
+    """Revert applied migrations newer than ``to_version`` (default: only the newest).
+
+    Each runs in its own transaction: its revert script when it has one, then the
+    definitions it replaced are put back exactly as recorded. A migration with no revert
+    script that created tables, indexes or sequences is refused (reverting it would mean
+    guessing), and functions or views it created are dropped only with ``drop_new``.
+    """
+    rows = applied_rows(conn, source.set_name)
+    if not rows:
+        raise DeployError(f"nothing of set {source.set_name!r} is applied: nothing to revert")
+    newest = max(rows)
+    floor = newest - 1 if to_version is None else to_version
+    victims = sorted((v for v in rows if v > floor), reverse=True)
+    files = source.load().by_version()
+    done: list[dict[str, Any]] = []
+    for version in victims:
+        row, migration = rows[version], files.get(version)
+        with conn.transaction():
+            conn.execute(
+                sql.SQL("SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}").format(
+                    sql.Literal(timeouts.lock_timeout), sql.Literal(timeouts.statement_timeout)
+                )
+            )
+            how = _revert_one(conn, version, row, migration, drop_new=drop_new)
+            history.forget_migration(conn, migration_set=source.set_name, version=version)
+            record_event(
+                conn,
+                "revert",
+                set_name=source.set_name,
+                ok=True,
+                migration=migration,
+                detail={"how": how},
+            )
+            if _has_supabase_history(conn):
+                conn.execute(
+                    "DELETE FROM supabase_migrations.schema_migrations WHERE version = %s",
+                    [migration.version_text if migration else f"{version:03d}"],
+                )
+        done.append({"version": version, "name": row["name"], "how": how})
+    return done
+
+
+def _has_supabase_history(conn: psycopg.Connection[Any]) -> bool:
+    return bool(list(history.supabase_history_columns(conn)))
+
+
+def _revert_one(
+    conn: psycopg.Connection[Any],
+    version: int,
+    row: dict[str, Any],
+    migration: Migration | None,
+    *,
+    drop_new: bool,
+) -> str:
+    label = f"{version:03d}_{row['name']}"
+    created = row["created"]
+    replaced = row["replaced"]
+    has_script = migration is not None and migration.revert_sql is not None
+    if has_script:
+        assert migration is not None
+        assert migration.revert_sql is not None
+        try:
+            conn.execute(migration.revert_sql)
+        except psycopg.Error as exc:
+            raise DeployError(
+                f"{label}: revert script failed: {exc.diag.message_primary or exc}"
+            ) from exc
+    else:
+        if created.get("relations"):
+            raise DeployError(
+                f"{label} has no revert script and created {', '.join(created['relations'])}:"
+                f" write revert/{label}.sql"
+            )
+        new_things = created.get("functions", []) + created.get("views", [])
+        if new_things and not drop_new:
+            raise DeployError(
+                f"{label} has no revert script and created {', '.join(new_things)};"
+                " pass --drop-new to drop them (check no caller needs them first)"
+            )
+        for view in created.get("views", []):
+            conn.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(sql.SQL(view)))
+        for signature in created.get("functions", []):
+            conn.execute(sql.SQL("DROP FUNCTION IF EXISTS {}").format(sql.SQL(signature)))
+    for definition in replaced.get("functions", {}).values():
+        conn.execute(definition)
+    for name, definition in replaced.get("views", {}).items():
+        conn.execute(
+            sql.SQL("CREATE OR REPLACE VIEW {} AS {}").format(sql.SQL(name), sql.SQL(definition))
+        )
+    return "revert script" if has_script else "recorded definitions"

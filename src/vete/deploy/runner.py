@@ -1,0 +1,320 @@
+"""The deploy flow (DESIGN.md, "The deployer"): name, check, lock, back up, apply, record."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from vete.db import Target, connect, describe_target
+from vete.deploy import apply as applying
+from vete.deploy import backup as backups
+from vete.deploy import lint as linting
+from vete.deploy.files import Migration, MigrationSet
+from vete.deploy.lock import deploy_lock
+from vete.deploy.queries import bootstrap_sql, catalog, history
+from vete.deploy.source import Source
+from vete.deploy.state import MigrationState, applied_rows, compare
+from vete.errors import (
+    ChecksumMismatch,
+    DeployError,
+    LintFailed,
+    MigrationFileError,
+    TargetNotConfirmed,
+)
+
+Progress = Callable[[str, Migration | None], None]
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    yes: bool = False
+    lock_url: str | None = None
+    lock_wait_s: float = 0.0
+    backup: bool = True
+    backup_check: backups.Check = "restore"
+    backup_dir: Any = None
+    rehearse: bool = False
+    allow_lint_errors: bool = False
+    timeouts: applying.Timeouts = field(default_factory=applying.Timeouts)
+    confirm: Callable[[Target], bool] | None = None  # asks on a terminal; None: no terminal
+
+
+@dataclass
+class DeployReport:
+    target: dict[str, Any]
+    migration_set: str
+    applied: list[dict[str, Any]] = field(default_factory=list)
+    pending_before: list[str] = field(default_factory=list)
+    lint: list[dict[str, Any]] = field(default_factory=list)
+    backup: dict[str, Any] | None = None
+    rehearsed: bool = False
+    duration_s: float = 0.0
+    ok: bool = True
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def who() -> tuple[str, str]:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return user, socket.gethostname()
+
+
+def record_event(
+    conn: psycopg.Connection[Any],
+    kind: str,
+    *,
+    set_name: str | None,
+    ok: bool,
+    migration: Migration | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    os_user, host = who()
+    history.record_event(
+        conn,
+        kind=kind,
+        migration_set=set_name,
+        version=migration.version if migration else None,
+        name=migration.name if migration else None,
+        ok=ok,
+        detail=json.dumps(detail or {}, default=str),
+        os_user=os_user,
+        client_host=host,
+    )
+
+
+def ensure_history(conn: psycopg.Connection[Any]) -> None:
+    with conn.transaction():
+        conn.execute(bootstrap_sql())
+
+
+def target_json(target: Target) -> dict[str, Any]:
+    return {
+        "host": target.host,
+        "port": target.port,
+        "database": target.database,
+        "server_version": target.server_version,
+        "system_identifier": target.system_identifier,
+        "local": target.is_local,
+    }
+
+
+def overloaded_names(conn: psycopg.Connection[Any]) -> set[tuple[str, str]]:
+    return {(r["schema_name"], r["function_name"]) for r in catalog.function_overload_counts(conn)}
+
+
+def pending_of(mset: MigrationSet, states: list[MigrationState]) -> list[Migration]:
+    """Pending migrations in order; refuses edited applied files and out-of-order ones."""
+    changed = [s for s in states if s.state == "changed"]
+    if changed:
+        names = ", ".join(s.file or str(s.version) for s in changed)
+        raise ChecksumMismatch(
+            f"applied migrations were edited since they were applied: {names}"
+            " (restore the files as applied, or revert them first; `vete db status` shows which)"
+        )
+    applied_versions = [s.version for s in states if s.state in ("applied", "missing")]
+    newest = max(applied_versions, default=None)
+    files = mset.by_version()
+    pending = [files[s.version] for s in states if s.state == "pending"]
+    late = [m.label for m in pending if newest is not None and m.version < newest]
+    if late:
+        raise MigrationFileError(
+            f"pending migrations are older than the newest applied ({newest:03d}):"
+            f" {', '.join(late)}"
+        )
+    return pending
+
+
+def lint_pending(
+    conn: psycopg.Connection[Any], pending: list[Migration], target: Target
+) -> list[linting.Finding]:
+    overloaded = overloaded_names(conn)
+    findings: list[linting.Finding] = []
+    for migration in pending:
+        findings += linting.lint_migration(
+            migration, overloaded=overloaded, pg_version=target.server_version
+        )
+    return findings
+
+
+def apply_all(
+    conn: psycopg.Connection[Any],
+    pending: list[Migration],
+    *,
+    source: Source,
+    timeouts: applying.Timeouts,
+    backup: dict[str, Any] | None,
+    progress: Progress,
+    report: DeployReport | None = None,
+) -> list[applying.Applied]:
+    """Apply ``pending`` in order; the first failure is recorded as a ``fail`` event and raised."""
+    done: list[applying.Applied] = []
+    for migration in pending:
+        progress("apply", migration)
+        try:
+            result = applying.apply_migration(
+                conn,
+                migration,
+                migration_set=source.set_name,
+                timeouts=timeouts,
+                backup=backup,
+                on_commit=functools.partial(_after_apply, migration=migration, source=source),
+            )
+        except DeployError as exc:
+            with conn.transaction():
+                record_event(
+                    conn,
+                    "fail",
+                    set_name=source.set_name,
+                    ok=False,
+                    migration=migration,
+                    detail={"error": str(exc)},
+                )
+            raise
+        done.append(result)
+        if report is not None:
+            report.applied.append(applied_json(result))
+        progress("applied", migration)
+    return done
+
+
+def _after_apply(conn: psycopg.Connection[Any], *, migration: Migration, source: Source) -> None:
+    """Inside the migration's transaction: the event, and Supabase's history where it exists."""
+    record_event(conn, "deploy", set_name=source.set_name, ok=True, migration=migration)
+    columns = {r["column_name"] for r in history.supabase_history_columns(conn)}
+    if "version" in columns:
+        values: dict[str, Any] = {"version": migration.version_text}
+        if "name" in columns:
+            values["name"] = migration.name
+        if "statements" in columns:
+            values["statements"] = [text for _, text in applying.statements(migration)]
+        from psycopg import sql
+
+        conn.execute(
+            sql.SQL(
+                "INSERT INTO supabase_migrations.schema_migrations ({}) VALUES ({})"
+                " ON CONFLICT (version) DO NOTHING"
+            ).format(
+                sql.SQL(", ").join(map(sql.Identifier, values)),
+                sql.SQL(", ").join(sql.Placeholder() * len(values)),
+            ),
+            list(values.values()),
+        )
+
+
+def applied_json(result: applying.Applied) -> dict[str, Any]:
+    return {
+        "version": result.migration.version,
+        "file": result.migration.label,
+        "duration_ms": result.duration_ms,
+        "notices": list(result.notices),
+        "replaced_functions": sorted(result.change.replaced_functions),
+        "created_functions": list(result.change.created_functions),
+        "probed": list(result.probed),
+    }
+
+
+def deploy(url: str, source: Source, options: DeployOptions, progress: Progress) -> DeployReport:
+    """The whole flow; raises a DeployError subclass with the database as before the failure."""
+    started = time.perf_counter()
+    mset = source.load()
+    with connect(url, autocommit=True, application_name="vete deploy") as conn:
+        # A deploy killed mid-statement: the server notices the dead client within a
+        # second and rolls the migration back, instead of running on to the end.
+        conn.execute("SET client_connection_check_interval = 1000")
+        target = describe_target(conn)
+        report = DeployReport(target=target_json(target), migration_set=source.set_name)
+        progress(f"target {target.label()} (system {target.system_identifier})", None)
+        if not target.is_local and not _confirmed(target, options):
+            raise TargetNotConfirmed(
+                f"{target.label()} is not a local database: pass --yes to deploy to it"
+            )
+        pending = pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
+        findings = lint_pending(conn, pending, target)
+        report.lint = [f.as_json() for f in findings]
+        errors = [f for f in findings if f.level == "error"]
+        if errors and not options.allow_lint_errors:
+            raise LintFailed(
+                f"lint found {len(errors)} error(s): " + "; ".join(str(f) for f in errors)
+            )
+        progress("lock", None)
+        with deploy_lock(
+            options.lock_url or url,
+            wait_s=options.lock_wait_s,
+            application_name=f"vete deploy {'@'.join(who())}",
+        ):
+            ensure_history(conn)
+            # Another deploy may have finished while we waited for the lock.
+            pending = pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
+            report.pending_before = [m.label for m in pending]
+            if pending and options.backup:
+                progress("backup", None)
+                taken = backups.take_backup(
+                    url, directory=options.backup_dir, check=options.backup_check
+                )
+                report.backup = taken.as_json()
+                with conn.transaction():
+                    record_event(
+                        conn, "backup", set_name=source.set_name, ok=True, detail=report.backup
+                    )
+            if pending and options.rehearse:
+                progress("rehearse", None)
+                rehearse(url, source, pending, options, report.backup)
+                report.rehearsed = True
+            apply_all(
+                conn,
+                pending,
+                source=source,
+                timeouts=options.timeouts,
+                backup=report.backup,
+                progress=progress,
+                report=report,
+            )
+    report.duration_s = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _confirmed(target: Target, options: DeployOptions) -> bool:
+    return options.yes or (options.confirm is not None and options.confirm(target))
+
+
+def rehearse(
+    url: str,
+    source: Source,
+    pending: list[Migration],
+    options: DeployOptions,
+    backup: dict[str, Any] | None,
+) -> None:
+    """Apply ``pending`` to a restored copy of the target on the embedded server first."""
+    from pathlib import Path
+
+    dump = Path(backup["path"]) if backup else backups.take_backup(url, check="list").path
+    with backups.scratch_database(prefix="vete_rehearsal") as scratch_url:
+        backups.restore_into(Path(dump), scratch_url, clean=False)
+        with connect(scratch_url, autocommit=True) as scratch:
+            ensure_history(scratch)
+            try:
+                apply_all(
+                    scratch,
+                    pending,
+                    source=source,
+                    timeouts=options.timeouts,
+                    backup=None,
+                    progress=lambda *_: None,
+                )
+            except DeployError as exc:
+                raise DeployError(
+                    f"rehearsal on a restored copy failed, target untouched: {exc}"
+                ) from exc

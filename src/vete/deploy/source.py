@@ -1,0 +1,34 @@
+"""Which migrations a command acts on: vete's own, or a folder given with ``--dir``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from vete.deploy.files import MigrationSet, load_migrations
+from vete.migrations import MIGRATIONS_DIR
+
+VETE_SET = "vete"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A folder of ``NNN_name.sql`` files and the name its history is kept under."""
+
+    directory: Path
+    set_name: str
+
+    def load(self) -> MigrationSet:
+        return load_migrations(self.directory)
+
+
+def vete_source() -> Source:
+    return Source(directory=MIGRATIONS_DIR, set_name=VETE_SET)
+
+
+def source_for(directory: Path | None, set_name: str | None = None) -> Source:
+    """``--dir`` folders keep their history under their own name (or ``--set``)."""
+    if directory is None:
+        return vete_source() if set_name in (None, VETE_SET) else Source(MIGRATIONS_DIR, set_name)
+    directory = directory.expanduser().resolve()
+    return Source(directory=directory, set_name=set_name or directory.name)
