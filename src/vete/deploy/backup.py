@@ -8,6 +8,7 @@ into a scratch database on the embedded server (``check="restore"``), or only by
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -49,8 +50,25 @@ class Backup:
         return asdict(self)
 
 
-def _tool(name: str) -> str:
+def client_tool(name: str, server_version_num: int | None = None) -> str:
+    """The pg_dump / pg_restore to use against a server of this version.
+
+    The same major version as the server when the machine has it installed (Debian's
+    /usr/lib/postgresql/N/bin): newer client tools emit settings an older server rejects
+    and read catalog details an older restore target does not know. Otherwise the
+    embedded server's tools (PostgreSQL 18), which dump any server from 15 on.
+    """
+    if server_version_num is not None:
+        major = server_version_num // 10000
+        installed = Path(f"/usr/lib/postgresql/{major}/bin") / name
+        if installed.is_file() and os.access(installed, os.X_OK):
+            return str(installed)
     return str(bin_dir() / name)
+
+
+def server_version_num(url: str) -> int:
+    with psycopg.connect(url, connect_timeout=10) as conn:
+        return conn.info.server_version
 
 
 def _run(cmd: list[str], *, what: str) -> None:
@@ -82,9 +100,8 @@ def take_backup(url: str, *, directory: Path | None = None, check: Check = "rest
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = directory / f"{dbname}-{stamp}.dump"
     started = time.perf_counter()
-    _run(
-        [_tool("pg_dump"), "--format=custom", "--file", str(path), "--dbname", url], what="pg_dump"
-    )
+    pg_dump = client_tool("pg_dump", server_version_num(url))
+    _run([pg_dump, "--format=custom", "--file", str(path), "--dbname", url], what="pg_dump")
     duration = time.perf_counter() - started
     backup = Backup(
         path=str(path),
@@ -112,7 +129,7 @@ def prove_backup(path: Path, *, check: Check = "restore") -> None:
     """Raise BackupFailed unless the archive reads (``list``) or restores (``restore``)."""
     if not path.is_file():
         raise BackupFailed(f"{path}: no such backup file")
-    _run([_tool("pg_restore"), "--list", str(path)], what=f"pg_restore --list {path.name}")
+    _run([client_tool("pg_restore"), "--list", str(path)], what=f"pg_restore --list {path.name}")
     if check != "restore":
         return
     with scratch_database(prefix="vete_restore_check") as scratch_url:
@@ -121,7 +138,8 @@ def prove_backup(path: Path, *, check: Check = "restore") -> None:
 
 def restore_into(path: Path, url: str, *, clean: bool) -> None:
     """pg_restore ``path`` into the database at ``url``; stops at the first error."""
-    cmd = [_tool("pg_restore"), "--exit-on-error", "--no-owner", "--dbname", url]
+    pg_restore = client_tool("pg_restore", server_version_num(url))
+    cmd = [pg_restore, "--exit-on-error", "--no-owner", "--dbname", url]
     if clean:
         cmd += ["--clean", "--if-exists"]
     _run([*cmd, str(path)], what=f"pg_restore of {path.name}")
@@ -142,7 +160,9 @@ class scratch_database:
                     "SELECT 1 FROM pg_roles WHERE rolname = %s", [role]
                 ).fetchone()
                 if exists is None:
-                    conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+                    # Two proofs at once may both see it missing: the loser's error is moot.
+                    with contextlib.suppress(psycopg.errors.DuplicateObject):
+                        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
         return self.server.url(self.name)
 

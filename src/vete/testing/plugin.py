@@ -138,12 +138,12 @@ def template_database(vete_server: PgServer) -> Iterator[str]:
         )
 
 
-def _clone_template(server: PgServer, template: str) -> str:
+def _clone_template(server: PgServer, template: str | None) -> str:
     name = f"{_NAME_PREFIX}{os.getpid()}_{next(_counter)}"
     with server.admin() as conn:
         conn.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)
+                sql.Identifier(name), sql.Identifier(template or "template0")
             )
         )
     return name
@@ -157,12 +157,13 @@ def _drop(server: PgServer, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_factory(vete_server: PgServer, template_database: str) -> Iterator[Callable[[], str]]:
-    """Returns a function that creates one more fresh database and gives its URL."""
+def database_factory(vete_server: PgServer, template_database: str) -> Iterator[Callable[..., str]]:
+    """Returns ``create(empty=False)``: one more fresh database, its URL; ``empty=True``
+    gives a database without vete's schema."""
     created: list[str] = []
 
-    def create() -> str:
-        created.append(_clone_template(vete_server, template_database))
+    def create(*, empty: bool = False) -> str:
+        created.append(_clone_template(vete_server, None if empty else template_database))
         return vete_server.url_for(created[-1])
 
     yield create
