@@ -182,7 +182,8 @@ CREATE FUNCTION vete.store_check_items(
             jsonb_agg(jsonb_build_object('index', j.pos - 1, 'id', j.item -> 'id',
                                          'type', j.item -> 'type', 'reason', j.reason)
                       ORDER BY j.pos) FILTER (WHERE j.reason IS NOT NULL),
-            bool_or(j.shape IS NOT NULL),
+            bool_or(j.reason IN ('NOT_AN_OBJECT', 'MISSING_ID', 'INVALID_ID', 'MISSING_TYPE',
+                                 'INVALID_TYPE', 'INVALID_QUANTITY')),
             coalesce(jsonb_agg(jsonb_build_object(
                 'pos', j.pos, 'id', j.item ->> 'id', 'type', j.item ->> 'type',
                 'quantity', CASE WHEN j.reason IS NULL THEN (j.item ->> 'quantity')::numeric::int END,
