@@ -137,15 +137,16 @@ class Clients:
 
 @pytest.fixture(scope="module")
 def clients(database_url: str) -> Iterator[Callable[[int], Clients]]:
-    """Returns a function that opens n client connections (closed when the module ends)."""
-    opened: list[Clients] = []
+    """Returns a function giving n client connections, opened once per module and size."""
+    opened: dict[int, Clients] = {}
 
     def open_clients(n: int) -> Clients:
-        opened.append(Clients(database_url, n))
-        return opened[-1]
+        if n not in opened:
+            opened[n] = Clients(database_url, n)
+        return opened[n]
 
     yield open_clients
-    for c in opened:
+    for c in opened.values():
         c.close()
 
 
