@@ -63,65 +63,57 @@ CREATE FUNCTION vete.store_resolve_customer(p_tenant_id text, p_customer_id uuid
 COMMENT ON FUNCTION vete.store_resolve_customer(text, uuid) IS
     'Whose cart the session may use in a clinic: {customer_id}, or UNAUTHORIZED / CUSTOMER_NOT_FOUND / INVALID_INPUT.';
 
-CREATE FUNCTION vete.store_catalog_line(
-    p_tenant_id text, p_customer_id uuid, p_id text, p_type text,
-    OUT line_name text, OUT line_price numeric, OUT available int, OUT problem text
-)
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, public
+CREATE FUNCTION vete.store_catalog(p_tenant_id text, p_customer_id uuid, p_lines jsonb)
+    RETURNS TABLE (ord bigint, line_name text, line_price numeric, available int, problem text)
+    LANGUAGE sql STABLE
     AS $$
-    -- What the catalog says about one cart line: its name and price, the units available
-    -- (products only; NULL for services) or why the line cannot be sold. A product must be
-    -- active in this clinic; a service line's id is "serviceId-petId-variant" and names an
-    -- active service of the clinic and a pet of this customer.
-    DECLARE
-        v_match text[];
-    BEGIN
-        IF p_type = 'product' THEN
-            IF p_id !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
-                problem := 'PRODUCT_NOT_FOUND';
-                RETURN;
-            END IF;
-            SELECT p.name, p.price,
-                   coalesce(greatest(i.stock_quantity - i.reserved_quantity, 0), 0)
-              INTO line_name, line_price, available
-              FROM public.store_products p
-              LEFT JOIN public.store_inventory i
-                ON i.tenant_id = p.tenant_id AND i.product_id = p.id
-             WHERE p.tenant_id = p_tenant_id AND p.id = p_id::uuid
-               AND p.is_active AND p.deleted_at IS NULL;
-            IF NOT FOUND THEN
-                problem := 'PRODUCT_NOT_FOUND';
-            END IF;
-        ELSIF p_type = 'service' THEN
-            v_match := regexp_match(p_id,
-                '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-'
-                '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-(.+)$', 'i');
-            IF v_match IS NULL THEN
-                problem := 'INVALID_ID';
-                RETURN;
-            END IF;
-            SELECT s.name, s.base_price INTO line_name, line_price
-              FROM public.services s
-             WHERE s.tenant_id = p_tenant_id AND s.id = v_match[1]::uuid
-               AND s.is_active AND s.deleted_at IS NULL;
-            IF NOT FOUND THEN
-                problem := 'SERVICE_NOT_FOUND';
-                RETURN;
-            END IF;
-            PERFORM 1 FROM public.pets pt
-             WHERE pt.tenant_id = p_tenant_id AND pt.id = v_match[2]::uuid
-               AND pt.owner_id = p_customer_id AND pt.deleted_at IS NULL;
-            IF NOT FOUND THEN
-                problem := 'PET_NOT_FOUND';
-            END IF;
-        ELSE
-            problem := 'INVALID_TYPE';
-        END IF;
-    END
+        -- What the catalog says about each line {id, type} of the JSON array p_lines, as row
+        -- ord = its 1-based position: name and price, units available (products only; NULL
+        -- for services), or why it cannot be sold. A product must be active in this clinic; a service line's id is
+        -- "serviceId-petId-variant" and names an active service of the clinic and a pet of
+        -- this customer. One set-based query for all lines; plain SQL with no SET clause
+        -- so the planner inlines it into the caller (every caller pins search_path to
+        -- pg_catalog, public; tables here are schema-qualified). Inlining also needs plain arguments: pass a variable,
+        -- not a subquery. Any JSON is safe here: every cast is guarded by a pattern.
+        SELECT l.ord,
+               coalesce(p.name, s.name),
+               coalesce(p.price, s.base_price),
+               CASE WHEN l.type = 'product'
+                    THEN coalesce(greatest(i.stock_quantity - i.reserved_quantity, 0), 0) END,
+               CASE l.type
+                   WHEN 'product' THEN CASE WHEN p.id IS NULL THEN 'PRODUCT_NOT_FOUND' END
+                   WHEN 'service' THEN CASE WHEN l.service_ref IS NULL THEN 'INVALID_ID'
+                                            WHEN s.id IS NULL THEN 'SERVICE_NOT_FOUND'
+                                            WHEN pt.id IS NULL THEN 'PET_NOT_FOUND' END
+                   ELSE 'INVALID_TYPE'
+               END
+        FROM (
+            SELECT u.ord, u.line ->> 'type' AS type,
+                   CASE WHEN u.line ->> 'type' = 'product'
+                             AND u.line ->> 'id' ~*
+                             '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                        THEN (u.line ->> 'id')::uuid END AS product_id,
+                   CASE WHEN u.line ->> 'type' = 'service'
+                        THEN regexp_match(u.line ->> 'id',
+                       '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-'
+                       '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-(.+)$', 'i')
+                   END AS service_ref
+            FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS u (line, ord)
+        ) l
+        LEFT JOIN public.store_products p
+               ON p.tenant_id = p_tenant_id AND p.id = l.product_id
+              AND p.is_active AND p.deleted_at IS NULL
+        LEFT JOIN public.store_inventory i
+               ON i.tenant_id = p.tenant_id AND i.product_id = p.id
+        LEFT JOIN public.services s
+               ON s.tenant_id = p_tenant_id AND s.id = (l.service_ref[1])::uuid
+              AND s.is_active AND s.deleted_at IS NULL
+        LEFT JOIN public.pets pt
+               ON pt.tenant_id = p_tenant_id AND pt.id = (l.service_ref[2])::uuid
+              AND pt.owner_id = p_customer_id AND pt.deleted_at IS NULL
     $$;
-COMMENT ON FUNCTION vete.store_catalog_line(text, uuid, text, text) IS
-    'Catalog name, price and available units of one cart line, or the reason it cannot be sold.';
+COMMENT ON FUNCTION vete.store_catalog(text, uuid, jsonb) IS
+    'Catalog name, price and available units of each line of a JSON cart array, or the reason it cannot be sold.';
 
 CREATE FUNCTION vete.store_check_items(
     p_tenant_id text, p_customer_id uuid, p_items jsonb, p_min_quantity int
@@ -130,12 +122,11 @@ CREATE FUNCTION vete.store_check_items(
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, public
     AS $$
-    -- Validates client items. Returns {lines: [{pos, id, type, quantity, item}]} when every
-    -- item is well formed and sellable, or a business error whose invalid_items lists each
-    -- offending item as {index (0-based), id, type, reason}. Reads only; writes nothing.
+    -- Validates client items: NULL when every item is well formed and sellable, else a
+    -- business error whose invalid_items lists each offending item as
+    -- {index (0-based), id, type, reason}. Reads only; writes nothing.
     DECLARE
         v_bad jsonb;
-        v_lines jsonb;
         v_shape_bad boolean;
     BEGIN
         IF p_items IS NULL OR jsonb_typeof(p_items) <> 'array' THEN
@@ -153,7 +144,7 @@ CREATE FUNCTION vete.store_check_items(
                     WHERE e.pos > 50)));
         END IF;
         WITH checked AS (
-            SELECT e.pos, e.item,
+            SELECT e.pos::int AS pos, e.item,
                    CASE
                        WHEN jsonb_typeof(e.item) <> 'object' THEN 'NOT_AN_OBJECT'
                        WHEN e.item -> 'id' IS NULL OR e.item -> 'id' = 'null'::jsonb THEN 'MISSING_ID'
@@ -171,24 +162,17 @@ CREATE FUNCTION vete.store_check_items(
                    END AS shape
             FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e (item, pos)
         ), judged AS (
-            SELECT c.pos, c.item, c.shape,
-                   coalesce(c.shape, (
-                       SELECT l.problem FROM vete.store_catalog_line(
-                           p_tenant_id, p_customer_id, c.item ->> 'id', c.item ->> 'type') l
-                   )) AS reason
+            SELECT c.pos, c.item, coalesce(c.shape, cat.problem) AS reason
             FROM checked c
+            JOIN vete.store_catalog(p_tenant_id, p_customer_id, p_items) cat ON cat.ord = c.pos
         )
         SELECT
             jsonb_agg(jsonb_build_object('index', j.pos - 1, 'id', j.item -> 'id',
                                          'type', j.item -> 'type', 'reason', j.reason)
                       ORDER BY j.pos) FILTER (WHERE j.reason IS NOT NULL),
             bool_or(j.reason IN ('NOT_AN_OBJECT', 'MISSING_ID', 'INVALID_ID', 'MISSING_TYPE',
-                                 'INVALID_TYPE', 'INVALID_QUANTITY')),
-            coalesce(jsonb_agg(jsonb_build_object(
-                'pos', j.pos, 'id', j.item ->> 'id', 'type', j.item ->> 'type',
-                'quantity', CASE WHEN j.reason IS NULL THEN (j.item ->> 'quantity')::numeric::int END,
-                'item', j.item) ORDER BY j.pos) FILTER (WHERE j.reason IS NULL), '[]'::jsonb)
-          INTO v_bad, v_shape_bad, v_lines
+                                 'INVALID_TYPE', 'INVALID_QUANTITY'))
+          INTO v_bad, v_shape_bad
           FROM judged j;
         IF v_bad IS NOT NULL THEN
             IF v_shape_bad THEN
@@ -201,11 +185,11 @@ CREATE FUNCTION vete.store_check_items(
                 format('%s artículo(s) no disponible(s) en esta clínica.', jsonb_array_length(v_bad)),
                 jsonb_build_object('invalid_items', v_bad));
         END IF;
-        RETURN jsonb_build_object('lines', v_lines);
+        RETURN NULL;
     END
     $$;
 COMMENT ON FUNCTION vete.store_check_items(text, uuid, jsonb, int) IS
-    'Validates client cart items: {lines} or INVALID_ITEMS / ITEM_NOT_FOUND / TOO_MANY_ITEMS listing the offenders.';
+    'Validates client cart items: NULL, or INVALID_ITEMS / ITEM_NOT_FOUND / TOO_MANY_ITEMS listing the offenders.';
 
 CREATE FUNCTION vete.store_lock_cart(p_tenant_id text, p_customer_id uuid)
     RETURNS public.store_carts
@@ -241,21 +225,26 @@ COMMENT ON FUNCTION vete.store_lock_cart(text, uuid) IS
 
 CREATE FUNCTION vete.store_cart_json(p_cart public.store_carts, p_extra jsonb DEFAULT NULL)
     RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, public
     AS $$
-        -- The original's success keys (success, items, item_count) plus vete's extras.
-        SELECT jsonb_build_object(
+    -- The original's success keys (success, items, item_count) plus vete's extras.
+    -- PL/pgSQL rather than SQL: its plan is cached per session on PostgreSQL 15 too.
+    DECLARE
+        v_items jsonb := coalesce(p_cart.items, '[]'::jsonb);
+    BEGIN
+        RETURN jsonb_build_object(
             'success', true,
-            'items', coalesce(p_cart.items, '[]'::jsonb),
-            'item_count', jsonb_array_length(coalesce(p_cart.items, '[]'::jsonb)),
+            'items', v_items,
+            'item_count', jsonb_array_length(v_items),
             'total_quantity', (SELECT coalesce(sum((l ->> 'quantity')::int), 0)
-                               FROM jsonb_array_elements(coalesce(p_cart.items, '[]'::jsonb)) l),
+                               FROM jsonb_array_elements(v_items) l),
             'total', (SELECT coalesce(sum((l ->> 'price')::numeric * (l ->> 'quantity')::int), 0)
-                      FROM jsonb_array_elements(coalesce(p_cart.items, '[]'::jsonb)) l),
+                      FROM jsonb_array_elements(v_items) l),
             'cart_id', p_cart.id,
             'version', coalesce(p_cart.version, 0)
-        ) || coalesce(p_extra, '{}'::jsonb)
+        ) || coalesce(p_extra, '{}'::jsonb);
+    END
     $$;
 COMMENT ON FUNCTION vete.store_cart_json(public.store_carts, jsonb) IS
     'A cart as the success JSON every cart function returns: items, item_count, totals, version.';
@@ -274,12 +263,14 @@ CREATE FUNCTION vete.store_cart_apply(
     --   set: the new quantity replaces the old one (0 removes the line)
     -- then re-prices every line from the catalog and clamps it to the units available, to
     -- 100 per line and to 50 lines. Every line that ends up different from what the policy
-    -- alone would give is reported under adjustments, with its reasons.
+    -- alone would give is reported under adjustments, with its reasons. The merge and the
+    -- write are one statement.
     DECLARE
-        v_checked jsonb;
+        v_error jsonb;
         v_cart public.store_carts;
-        v_items jsonb;
         v_adjustments jsonb;
+        v_total_quantity int;
+        v_total numeric;
     BEGIN
         IF p_policy IS NULL OR p_policy NOT IN ('max', 'sum', 'set') THEN
             RETURN vete.store_error('INVALID_POLICY',
@@ -288,60 +279,60 @@ CREATE FUNCTION vete.store_cart_apply(
         IF p_tenant_id IS NULL OR p_customer_id IS NULL THEN
             RETURN vete.store_error('INVALID_INPUT', 'Faltan la clínica o el cliente.');
         END IF;
-        v_checked := vete.store_check_items(p_tenant_id, p_customer_id, p_items,
-                                            CASE WHEN p_policy = 'set' THEN 0 ELSE 1 END);
-        IF v_checked ? 'error' THEN
-            RETURN v_checked;
+        v_error := vete.store_check_items(p_tenant_id, p_customer_id, p_items,
+                                          CASE WHEN p_policy = 'set' THEN 0 ELSE 1 END);
+        IF v_error IS NOT NULL THEN
+            RETURN v_error;
         END IF;
 
         v_cart := vete.store_lock_cart(p_tenant_id, p_customer_id);
 
-        WITH new_raw AS (
-            SELECT (x ->> 'pos')::int AS pos, x ->> 'id' AS id, x ->> 'type' AS type,
-                   (x ->> 'quantity')::int AS qty, x -> 'item' AS item
-            FROM jsonb_array_elements(v_checked -> 'lines') x
-        ), new_lines AS (
+        WITH new_lines AS (
             -- Duplicates inside one request fold by the same policy ('set': the last wins).
-            SELECT n.id, n.type, min(n.pos) AS pos,
+            SELECT e.item ->> 'id' AS id, e.item ->> 'type' AS type, min(e.pos) AS pos,
                    CASE p_policy
-                       WHEN 'sum' THEN sum(n.qty)::int
-                       WHEN 'set' THEN (array_agg(n.qty ORDER BY n.pos DESC))[1]
-                       ELSE max(n.qty)
+                       WHEN 'sum' THEN sum((e.item ->> 'quantity')::numeric)::int
+                       WHEN 'set' THEN (array_agg((e.item ->> 'quantity')::numeric::int
+                                                  ORDER BY e.pos DESC))[1]
+                       ELSE max((e.item ->> 'quantity')::numeric)::int
                    END AS qty,
-                   (array_agg(n.item ORDER BY n.pos DESC))[1] AS item
-            FROM new_raw n
-            GROUP BY n.id, n.type
+                   (array_agg(e.item ORDER BY e.pos DESC))[1] AS item,
+                   min(c.line_name) AS line_name, min(c.line_price) AS line_price,
+                   min(c.available) AS available, min(c.problem) AS problem
+            FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e (item, pos)
+            JOIN vete.store_catalog(p_tenant_id, p_customer_id, p_items) c ON c.ord = e.pos
+            GROUP BY 1, 2
         ), old_lines AS (
             SELECT e.pos, e.item ->> 'id' AS id, e.item ->> 'type' AS type,
                    CASE WHEN jsonb_typeof(e.item -> 'quantity') = 'number'
                         THEN greatest(1, least(100, floor((e.item ->> 'quantity')::numeric)))::int
                         ELSE 1 END AS qty,
-                   e.item
+                   e.item, c.line_name, c.line_price, c.available, c.problem
             FROM jsonb_array_elements(v_cart.items) WITH ORDINALITY AS e (item, pos)
-        ), joined AS (
-            SELECT coalesce(o.id, n.id) AS id, coalesce(o.type, n.type) AS type,
-                   coalesce(o.pos, 1000 + n.pos) AS pos,
-                   CASE
-                       WHEN o.id IS NULL THEN n.qty
-                       WHEN n.id IS NULL THEN o.qty
-                       WHEN p_policy = 'sum' THEN o.qty + n.qty
-                       WHEN p_policy = 'set' THEN n.qty
-                       ELSE greatest(o.qty, n.qty)
-                   END AS requested,
-                   coalesce(o.item, '{}'::jsonb) || coalesce(n.item, '{}'::jsonb) AS item,
-                   coalesce(n.item, o.item) -> 'price' AS shown_price
-            FROM old_lines o
-            FULL JOIN new_lines n ON n.id = o.id AND n.type = o.type
+            JOIN vete.store_catalog(p_tenant_id, p_customer_id, v_cart.items) c ON c.ord = e.pos
         ), priced AS (
-            SELECT j.*, c.line_name, c.line_price, c.available, c.problem,
-                   CASE WHEN c.problem IS NULL
-                        THEN least(j.requested, 100, coalesce(c.available, 100)) ELSE 0 END AS qty
-            FROM joined j
-            CROSS JOIN LATERAL vete.store_catalog_line(p_tenant_id, p_customer_id, j.id, j.type) c
-        ), ranked AS (
-            SELECT p.*,
-                   row_number() OVER (PARTITION BY p.qty > 0 ORDER BY p.pos) AS line_rank
-            FROM priced p
+            SELECT q.*,
+                   CASE WHEN q.problem IS NULL
+                        THEN least(q.requested, 100, coalesce(q.available, 100)) ELSE 0 END AS qty
+            FROM (
+                SELECT coalesce(o.pos, 1000 + n.pos) AS k,
+                       coalesce(o.id, n.id) AS id, coalesce(o.type, n.type) AS type,
+                       CASE
+                           WHEN o.id IS NULL THEN n.qty
+                           WHEN n.id IS NULL THEN o.qty
+                           WHEN p_policy = 'sum' THEN o.qty + n.qty
+                           WHEN p_policy = 'set' THEN n.qty
+                           ELSE greatest(o.qty, n.qty)
+                       END AS requested,
+                       coalesce(o.item, '{}'::jsonb) || coalesce(n.item, '{}'::jsonb) AS item,
+                       coalesce(n.item, o.item) -> 'price' AS shown_price,
+                       coalesce(n.line_name, o.line_name) AS line_name,
+                       coalesce(n.line_price, o.line_price) AS line_price,
+                       CASE WHEN n.id IS NULL THEN o.available ELSE n.available END AS available,
+                       CASE WHEN n.id IS NULL THEN o.problem ELSE n.problem END AS problem
+                FROM old_lines o
+                FULL JOIN new_lines n ON n.id = o.id AND n.type = o.type
+            ) q
         ), judged AS (
             SELECT r.*,
                    r.qty > 0 AND r.line_rank <= 50 AS kept,
@@ -360,28 +351,42 @@ CREATE FUNCTION vete.store_cart_apply(
                             WHEN (r.shown_price #>> '{}')::numeric <> r.line_price
                                 THEN 'PRICE_FROM_CATALOG' END
                    ], NULL) AS reasons
-            FROM ranked r
+            FROM (SELECT p.*, row_number() OVER (PARTITION BY p.qty > 0 ORDER BY p.k) AS line_rank
+                  FROM priced p) r
+        ), merged AS (
+            SELECT
+                coalesce(jsonb_agg(
+                    j.item || jsonb_build_object('id', j.id, 'type', j.type, 'name', j.line_name,
+                                                 'price', j.line_price, 'quantity', j.qty)
+                    ORDER BY j.k) FILTER (WHERE j.kept), '[]'::jsonb) AS items,
+                coalesce(jsonb_agg(jsonb_build_object(
+                    'id', j.id, 'type', j.type, 'requested_quantity', j.requested,
+                    'quantity', CASE WHEN j.kept THEN j.qty ELSE 0 END,
+                    'client_price', j.shown_price, 'price', j.line_price,
+                    'reasons', to_jsonb(j.reasons))
+                    ORDER BY j.k) FILTER (WHERE cardinality(j.reasons) > 0), '[]'::jsonb)
+                    AS adjustments,
+                coalesce(sum(j.qty) FILTER (WHERE j.kept), 0)::int AS total_quantity,
+                coalesce(sum(j.qty * j.line_price) FILTER (WHERE j.kept), 0) AS total
+            FROM judged j
         )
-        SELECT
-            coalesce(jsonb_agg(
-                j.item || jsonb_build_object('id', j.id, 'type', j.type, 'name', j.line_name,
-                                             'price', j.line_price, 'quantity', j.qty)
-                ORDER BY j.pos) FILTER (WHERE j.kept), '[]'::jsonb),
-            coalesce(jsonb_agg(jsonb_build_object(
-                'id', j.id, 'type', j.type, 'requested_quantity', j.requested,
-                'quantity', CASE WHEN j.kept THEN j.qty ELSE 0 END,
-                'client_price', j.shown_price, 'price', j.line_price, 'reasons', to_jsonb(j.reasons))
-                ORDER BY j.pos) FILTER (WHERE cardinality(j.reasons) > 0), '[]'::jsonb)
-          INTO v_items, v_adjustments
-          FROM judged j;
-
         UPDATE public.store_carts c
-           SET items = v_items, version = c.version + 1, updated_at = now()
+           SET items = m.items, version = c.version + 1, updated_at = now()
+          FROM merged m
          WHERE c.tenant_id = v_cart.tenant_id AND c.id = v_cart.id
-        RETURNING * INTO v_cart;
+        RETURNING c.items, c.version, m.adjustments, m.total_quantity, m.total
+             INTO v_cart.items, v_cart.version, v_adjustments, v_total_quantity, v_total;
 
-        RETURN vete.store_cart_json(v_cart,
-            jsonb_build_object('adjustments', v_adjustments, 'policy', p_policy));
+        RETURN jsonb_build_object(
+            'success', true,
+            'items', v_cart.items,
+            'item_count', jsonb_array_length(v_cart.items),
+            'total_quantity', v_total_quantity,
+            'total', v_total,
+            'cart_id', v_cart.id,
+            'version', v_cart.version,
+            'adjustments', v_adjustments,
+            'policy', p_policy);
     END
     $$;
 COMMENT ON FUNCTION vete.store_cart_apply(text, uuid, jsonb, text) IS
@@ -389,14 +394,14 @@ COMMENT ON FUNCTION vete.store_cart_apply(text, uuid, jsonb, text) IS
 
 REVOKE EXECUTE ON FUNCTION vete.store_error(text, text, jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION vete.store_resolve_customer(text, uuid) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION vete.store_catalog_line(text, uuid, text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION vete.store_catalog(text, uuid, jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION vete.store_check_items(text, uuid, jsonb, int) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION vete.store_lock_cart(text, uuid) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION vete.store_cart_json(public.store_carts, jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION vete.store_cart_apply(text, uuid, jsonb, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION vete.store_error(text, text, jsonb) TO service_role;
 GRANT EXECUTE ON FUNCTION vete.store_resolve_customer(text, uuid) TO service_role;
-GRANT EXECUTE ON FUNCTION vete.store_catalog_line(text, uuid, text, text) TO service_role;
+GRANT EXECUTE ON FUNCTION vete.store_catalog(text, uuid, jsonb) TO service_role;
 GRANT EXECUTE ON FUNCTION vete.store_check_items(text, uuid, jsonb, int) TO service_role;
 GRANT EXECUTE ON FUNCTION vete.store_lock_cart(text, uuid) TO service_role;
 GRANT EXECUTE ON FUNCTION vete.store_cart_json(public.store_carts, jsonb) TO service_role;

@@ -87,20 +87,22 @@ CREATE FUNCTION public.merge_cart_atomic(
     p_policy text DEFAULT 'max'
 )
     RETURNS jsonb
-    LANGUAGE sql
+    LANGUAGE plpgsql
     SECURITY DEFINER
     SET search_path = pg_catalog, public
     AS $$
-        -- Login merge: fold a device's cart into the account cart. The original's named
-        -- arguments and keys {success, items, item_count}, plus adjustments, totals and
-        -- version. p_policy 'max' (default, as the original) or 'sum'.
-        SELECT CASE
-            WHEN coalesce(p_policy, 'max') IN ('max', 'sum')
-                THEN vete.store_cart_write(p_tenant_id, p_customer_id, p_new_items,
-                                           coalesce(p_policy, 'max'))
-            ELSE vete.store_error('INVALID_POLICY',
-                format('Política de combinación desconocida: %s (use max o sum).', p_policy))
-        END
+    -- Login merge: fold a device's cart into the account cart. The original's named
+    -- arguments and keys {success, items, item_count}, plus adjustments, totals and
+    -- version. p_policy 'max' (default, as the original) or 'sum'. PL/pgSQL so that the
+    -- hot path's plans are cached per session on PostgreSQL 15 as well.
+    BEGIN
+        IF coalesce(p_policy, 'max') NOT IN ('max', 'sum') THEN
+            RETURN vete.store_error('INVALID_POLICY',
+                format('Política de combinación desconocida: %s (use max o sum).', p_policy));
+        END IF;
+        RETURN vete.store_cart_write(p_tenant_id, p_customer_id, p_new_items,
+                                     coalesce(p_policy, 'max'));
+    END
     $$;
 COMMENT ON FUNCTION public.merge_cart_atomic(uuid, text, jsonb, text) IS
     'Merges items into the customer''s cart atomically (row created, then locked); policy max or sum; '

@@ -87,8 +87,7 @@ CREATE FUNCTION public.checkout_cart(
                    ORDER BY e.pos)
           INTO v_lines
           FROM jsonb_array_elements(v_cart.items) WITH ORDINALITY AS e (item, pos)
-         CROSS JOIN LATERAL vete.store_catalog_line(
-             p_tenant_id, v_customer, e.item ->> 'id', e.item ->> 'type') c;
+          JOIN vete.store_catalog(p_tenant_id, v_customer, v_cart.items) c ON c.ord = e.pos;
         SELECT jsonb_agg(jsonb_build_object('index', (l ->> 'line_no')::int - 1, 'id', l -> 'id',
                                             'type', l -> 'type', 'reason', l -> 'problem'))
           INTO v_bad
