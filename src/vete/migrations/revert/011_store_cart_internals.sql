@@ -2,7 +2,6 @@
 DROP FUNCTION vete.store_cart_apply(text, uuid, jsonb, text);
 DROP FUNCTION vete.store_cart_json(public.store_carts, jsonb);
 DROP FUNCTION vete.store_lock_cart(text, uuid);
-DROP FUNCTION vete.store_check_items(text, uuid, jsonb, int);
 DROP FUNCTION vete.store_catalog(text, uuid, jsonb);
 DROP FUNCTION vete.store_resolve_customer(text, uuid);
 DROP FUNCTION vete.store_error(text, text, jsonb);
