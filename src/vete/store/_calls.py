@@ -1,0 +1,63 @@
+"""Loading the store's named SQL and turning business-error JSON into vete errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import aiosql
+import psycopg
+
+from vete.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    OutOfStock,
+    VeteError,
+)
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+#: The named queries of ``sql/*.sql``, loaded once.
+queries: Any = aiosql.from_path(SQL_DIR, "psycopg")
+
+# Business codes the store's SQL functions return, and the error each one raises.
+_ERRORS: dict[str, type[VeteError]] = {
+    "UNAUTHORIZED": Forbidden,
+    "CUSTOMER_NOT_FOUND": NotFound,
+    "ITEM_NOT_FOUND": NotFound,
+    "OUT_OF_STOCK": OutOfStock,
+    "CART_EMPTY": Conflict,
+    "INVALID_ITEMS": InvalidInput,
+    "TOO_MANY_ITEMS": InvalidInput,
+    "INVALID_POLICY": InvalidInput,
+    "INVALID_INPUT": InvalidInput,
+}
+
+
+def describe_invalid_items(items: list[Mapping[str, Any]]) -> str:
+    """One readable clause per offending item: ``#0 (id='x'): INVALID_QUANTITY``."""
+    return "; ".join(
+        f"#{item.get('index')} (id={item.get('id')!r}): {item.get('reason')}" for item in items
+    )
+
+
+def checked(result: Any) -> Mapping[str, Any]:
+    """The success JSON of a store function, or the matching :class:`VeteError` raised."""
+    if not isinstance(result, Mapping):
+        raise TypeError(f"store function returned {type(result).__name__}, not a JSON object")
+    if result.get("success") is True:
+        return result
+    code = str(result.get("error") or "ERROR")
+    message = str(result.get("message") or code)
+    invalid = result.get("invalid_items")
+    if invalid:
+        message = f"{message} {describe_invalid_items(invalid)}"
+    raise _ERRORS.get(code, VeteError)(message, code=code)
+
+
+def call(conn: psycopg.Connection[Any], name: str, **params: Any) -> Mapping[str, Any]:
+    """Run the named query (one JSON value) in the caller's transaction and check it."""
+    return checked(getattr(queries, name)(conn, **params))

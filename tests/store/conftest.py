@@ -1,0 +1,157 @@
+"""Store test helpers: acting as a user, a clinic with customers and stocked products."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+T = TypeVar("T")
+Conn = psycopg.Connection[dict[str, Any]]
+
+
+def act_as(conn: Conn, *, user_id: uuid.UUID, role: str = "authenticated") -> None:
+    """Run the rest of the current transaction as ``user_id``, the way PostgREST does."""
+    claims = json.dumps({"sub": str(user_id), "role": role})
+    conn.execute("SELECT set_config('request.jwt.claims', %s, true)", [claims])
+    if role not in {"anon", "authenticated", "service_role"}:
+        raise ValueError(f"unknown role {role!r}")
+    conn.execute(f"SET LOCAL ROLE {role}")
+
+
+def call_as(conn: Conn, user_id: uuid.UUID, sql: str, params: dict[str, Any]) -> Any:
+    """One transaction as ``user_id``: run ``sql`` (one value) and commit; returns the value."""
+    with conn.transaction():
+        act_as(conn, user_id=user_id)
+        row = conn.execute(sql, params).fetchone()
+    assert row is not None
+    return next(iter(row.values()))
+
+
+def as_user(user_id: uuid.UUID, sql: str, params: dict[str, Any]) -> Callable[[Conn], Any]:
+    """Work for one client: ``call_as`` on whatever connection runs it."""
+    return lambda conn: call_as(conn, user_id, sql, params)
+
+
+MERGE_SQL = (
+    "SELECT merge_cart_atomic(p_customer_id => %(customer)s, p_tenant_id => %(tenant)s,"
+    " p_new_items => %(items)s::jsonb, p_policy => %(policy)s) AS r"
+)
+
+
+def item(product: uuid.UUID, quantity: int, **extra: Any) -> dict[str, Any]:
+    """A cart item as a client sends it (its price is deliberately wrong)."""
+    return {
+        "id": str(product),
+        "type": "product",
+        "name": "client name",
+        "price": 1,
+        "quantity": quantity,
+    } | extra
+
+
+@dataclass(frozen=True)
+class Shop:
+    """One clinic's ids: its customers and its products (all with plenty of stock)."""
+
+    tenant: str
+    customers: tuple[uuid.UUID, ...]
+    products: tuple[uuid.UUID, ...]
+    price: dict[uuid.UUID, str]
+
+
+def make_shop(
+    conn: Conn, tenant: str, *, customers: int, products: int, stock: int = 10_000
+) -> Shop:
+    """Create a clinic with owners and active products, each with ``stock`` units; commits."""
+    conn.execute("INSERT INTO tenants (id, name) VALUES (%s, %s)", [tenant, tenant.title()])
+    people = conn.execute(
+        "INSERT INTO profiles (tenant_id, id, role, full_name)"
+        " SELECT %s, gen_random_uuid(), 'owner', 'Owner ' || g FROM generate_series(1, %s) g"
+        " RETURNING id",
+        [tenant, customers],
+    ).fetchall()
+    goods = conn.execute(
+        "INSERT INTO store_products (tenant_id, sku, name, price)"
+        " SELECT %s, 'SKU-' || g, 'Product ' || g, 1000 + g * 10 FROM generate_series(1, %s) g"
+        " RETURNING id, price::text AS price",
+        [tenant, products],
+    ).fetchall()
+    conn.execute(
+        "INSERT INTO store_inventory (tenant_id, product_id, stock_quantity)"
+        " SELECT tenant_id, id, %s FROM store_products WHERE tenant_id = %s",
+        [stock, tenant],
+    )
+    conn.commit()
+    return Shop(
+        tenant=tenant,
+        customers=tuple(r["id"] for r in people),
+        products=tuple(r["id"] for r in goods),
+        price={r["id"]: r["price"] for r in goods},
+    )
+
+
+def cart_quantities(conn: Conn, tenant: str, customer: uuid.UUID) -> dict[str, int]:
+    """The cart as {line id: quantity}, read by an independent query as the platform."""
+    rows = conn.execute(
+        "SELECT l ->> 'id' AS id, (l ->> 'quantity')::int AS q FROM store_carts c,"
+        " jsonb_array_elements(c.items) l WHERE c.tenant_id = %s AND c.customer_id = %s",
+        [tenant, customer],
+    ).fetchall()
+    conn.commit()
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)), f"duplicate cart lines: {ids}"
+    return {r["id"]: r["q"] for r in rows}
+
+
+class Clients:
+    """N connections opened once, each driven by its own thread, released by one barrier."""
+
+    def __init__(self, url: str, n: int) -> None:
+        self.conns: list[Conn] = [psycopg.connect(url, row_factory=dict_row) for _ in range(n)]
+        self.pool = ThreadPoolExecutor(max_workers=n)
+
+    def run(self, work: Sequence[Callable[[Conn], T]]) -> list[T]:
+        """Run work[i] on connection i, all released together; results in order."""
+        barrier = threading.Barrier(len(work), timeout=60)
+
+        def one(i: int) -> T:
+            barrier.wait()
+            return work[i](self.conns[i])
+
+        return list(self.pool.map(one, range(len(work))))
+
+    def close(self) -> None:
+        self.pool.shutdown()
+        for c in self.conns:
+            c.close()
+
+
+@pytest.fixture(scope="module")
+def clients(database_url: str) -> Iterator[Callable[[int], Clients]]:
+    """Returns a function giving n client connections, opened once per module and size."""
+    opened: dict[int, Clients] = {}
+
+    def open_clients(n: int) -> Clients:
+        if n not in opened:
+            opened[n] = Clients(database_url, n)
+        return opened[n]
+
+    yield open_clients
+    for c in opened.values():
+        c.close()
+
+
+@pytest.fixture(scope="module")
+def admin(database_url: str) -> Iterator[Conn]:
+    """A direct (platform) connection for setup and independent checks."""
+    with psycopg.connect(database_url, row_factory=dict_row) as conn:
+        yield conn
