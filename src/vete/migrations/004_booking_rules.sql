@@ -51,11 +51,12 @@ CREATE FUNCTION vete.local_date(p_tenant_id text, p_at timestamptz) RETURNS date
     AS $$ SELECT (p_at AT TIME ZONE vete.clinic_zone(p_tenant_id))::date $$;
 COMMENT ON FUNCTION vete.local_date(text, timestamptz) IS 'The clinic''s calendar date at an instant.';
 
-CREATE FUNCTION vete.vet_shifts(p_tenant_id text, p_vet_id uuid, p_date date) RETURNS tstzmultirange
+CREATE FUNCTION vete.vet_weekly(p_tenant_id text, p_vet_id uuid, p_date date, p_kind text)
+    RETURNS tstzmultirange
     LANGUAGE sql STABLE
     SET search_path = pg_catalog
     AS $$
-        -- Wall-clock shifts become instants through the clinic's zone, so a shift keeps its
+        -- Wall-clock times become instants through the clinic's zone, so a shift keeps its
         -- local hours on the days clocks change (and is an hour shorter or longer when the
         -- change falls inside it).
         SELECT coalesce(range_agg(tstzrange(
@@ -64,26 +65,11 @@ CREATE FUNCTION vete.vet_shifts(p_tenant_id text, p_vet_id uuid, p_date date) RE
                '{}'::tstzmultirange)
         FROM public.vet_working_hours h
         JOIN public.tenants t ON t.id = h.tenant_id
-        WHERE h.tenant_id = p_tenant_id AND h.vet_id = p_vet_id
+        WHERE h.tenant_id = p_tenant_id AND h.vet_id = p_vet_id AND h.kind = p_kind
           AND h.weekday = extract(isodow FROM p_date)
     $$;
-COMMENT ON FUNCTION vete.vet_shifts(text, uuid, date) IS
-    'A vet''s working time on one local date, as instants (adjacent shifts merge).';
-
-CREATE FUNCTION vete.vet_breaks(p_tenant_id text, p_vet_id uuid, p_date date) RETURNS tstzmultirange
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog
-    AS $$
-        SELECT coalesce(range_agg(tstzrange(
-                   (p_date + b.starts_at) AT TIME ZONE t.timezone,
-                   (p_date + b.ends_at) AT TIME ZONE t.timezone, '[)')),
-               '{}'::tstzmultirange)
-        FROM public.vet_breaks b
-        JOIN public.tenants t ON t.id = b.tenant_id
-        WHERE b.tenant_id = p_tenant_id AND b.vet_id = p_vet_id
-          AND b.weekday = extract(isodow FROM p_date)
-    $$;
-COMMENT ON FUNCTION vete.vet_breaks(text, uuid, date) IS 'A vet''s breaks on one local date, as instants.';
+COMMENT ON FUNCTION vete.vet_weekly(text, uuid, date, text) IS
+    'A vet''s shifts (kind work) or breaks (kind break) on one local date, as instants; adjacent ranges merge.';
 
 CREATE FUNCTION vete.vet_time_off(p_tenant_id text, p_vet_id uuid, p_within tstzrange) RETURNS tstzmultirange
     LANGUAGE sql STABLE
@@ -135,13 +121,13 @@ CREATE FUNCTION vete.schedule_problem(
             RETURN vete.failure('INVALID_TIME', 'Horario inválido');
         END IF;
         v_range := tstzrange(p_start, p_end, '[)');
-        IF NOT v_range <@ vete.vet_shifts(p_tenant_id, p_vet_id, v_day) THEN
+        IF NOT v_range <@ vete.vet_weekly(p_tenant_id, p_vet_id, v_day, 'work') THEN
             RETURN vete.failure('OUTSIDE_WORKING_HOURS', 'El horario está fuera de la jornada del veterinario');
         END IF;
         IF NOT v_range <@ coalesce(vete.service_window(p_tenant_id, p_service_id, v_day), '{}') THEN
             RETURN vete.failure('OUTSIDE_SERVICE_HOURS', 'El servicio no se ofrece en ese horario');
         END IF;
-        IF v_range && vete.vet_breaks(p_tenant_id, p_vet_id, v_day) THEN
+        IF v_range && vete.vet_weekly(p_tenant_id, p_vet_id, v_day, 'break') THEN
             RETURN vete.failure('DURING_BREAK', 'El horario coincide con un descanso del veterinario');
         END IF;
         IF v_range && vete.vet_time_off(p_tenant_id, p_vet_id, v_range) THEN

@@ -41,7 +41,7 @@ CREATE FUNCTION public.get_available_slots(
         vet_day AS (
             SELECT v.id AS vet_id, sh.shifts, range_merge(sh.shifts) AS span
             FROM public.profiles v
-            CROSS JOIN LATERAL (SELECT vete.vet_shifts(p_tenant_id, v.id, p_date) AS shifts) sh
+            CROSS JOIN LATERAL (SELECT vete.vet_weekly(p_tenant_id, v.id, p_date, 'work') AS shifts) sh
             WHERE v.tenant_id = p_tenant_id AND v.role = 'vet' AND v.deleted_at IS NULL
               AND (p_vet_id IS NULL OR v.id = p_vet_id)
               AND NOT isempty(sh.shifts)
@@ -49,7 +49,7 @@ CREATE FUNCTION public.get_available_slots(
         calendar AS (
             SELECT d.vet_id, d.shifts,
                    d.shifts * svc.service_window
-                       - vete.vet_breaks(p_tenant_id, d.vet_id, p_date)
+                       - vete.vet_weekly(p_tenant_id, d.vet_id, p_date, 'break')
                        - vete.vet_time_off(p_tenant_id, d.vet_id, d.span) AS open,
                    (SELECT coalesce(range_agg(a.blocked_range), '{}'::tstzmultirange)
                     FROM public.appointments a

@@ -1,6 +1,6 @@
 -- Verify 002: the schedule tables exist and refuse a shift that ends before it starts.
-SELECT 1 / (count(*) = 3)::int FROM pg_class
-WHERE oid IN ('public.vet_working_hours'::regclass, 'public.vet_breaks'::regclass, 'public.vet_time_off'::regclass);
+SELECT 1 / (count(*) = 2)::int FROM pg_class
+WHERE oid IN ('public.vet_working_hours'::regclass, 'public.vet_time_off'::regclass);
 DO $$
 BEGIN
     INSERT INTO public.tenants (id, name, timezone) VALUES ('vete-verify-002', 'verify', 'UTC');
