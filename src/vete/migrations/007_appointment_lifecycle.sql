@@ -47,7 +47,7 @@ CREATE FUNCTION public.set_appointment_status(
         IF p_status IS NULL OR p_status NOT IN (
             'scheduled', 'confirmed', 'checked_in', 'in_progress', 'completed', 'cancelled', 'no_show'
         ) THEN
-            RETURN vete.failure('INVALID_STATUS', 'Estado desconocido');
+            RETURN vete.failure('UNKNOWN_STATUS', 'Estado desconocido');
         END IF;
         v_appt := vete.find_appointment(p_appointment_id);
         IF v_appt.id IS NULL THEN

@@ -5,8 +5,8 @@ BEGIN
     IF public.cancel_appointment(gen_random_uuid(), 'verify') ->> 'error' IS DISTINCT FROM 'NOT_FOUND' THEN
         RAISE EXCEPTION 'verify 007: cancelling an unknown appointment was not NOT_FOUND';
     END IF;
-    IF public.set_appointment_status(gen_random_uuid(), 'paused') ->> 'error' IS DISTINCT FROM 'INVALID_STATUS' THEN
-        RAISE EXCEPTION 'verify 007: an unknown status was not INVALID_STATUS';
+    IF public.set_appointment_status(gen_random_uuid(), 'paused') ->> 'error' IS DISTINCT FROM 'UNKNOWN_STATUS' THEN
+        RAISE EXCEPTION 'verify 007: an unknown status was not UNKNOWN_STATUS';
     END IF;
 END
 $$;
