@@ -28,7 +28,9 @@ CREATE FUNCTION vete.blocked_range(p_start timestamptz, p_end timestamptz, p_buf
     AS $$
         -- timestamptz + interval is only STABLE because of day and month units; a
         -- whole number of minutes does not depend on the time zone, so this is immutable.
-        SELECT tstzrange(p_start, p_end + make_interval(mins => p_buffer_minutes), '[)')
+        -- greatest(): a backwards row must reach the table's CHECK (a clear refusal), not
+        -- fail here with a range error.
+        SELECT tstzrange(p_start, greatest(p_start, p_end + make_interval(mins => p_buffer_minutes)), '[)')
     $$;
 COMMENT ON FUNCTION vete.blocked_range(timestamptz, timestamptz, int) IS
     'The time an appointment keeps its vet busy: [start, end + buffer).';
