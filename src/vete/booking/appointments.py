@@ -14,7 +14,7 @@ from uuid import UUID
 import psycopg
 
 from vete.booking.availability import to_instant
-from vete.booking.models import Booking, Rescheduled, Status, StatusChange
+from vete.booking.models import Booking, Rescheduled, Status, StatusChange, from_json
 from vete.booking.outcome import unwrap
 from vete.booking.sql import queries
 
@@ -51,7 +51,7 @@ def book(
         booked_by=booked_by,
         idempotency_key=idempotency_key,
     )
-    return Booking.from_json(unwrap(result))
+    return from_json(Booking, unwrap(result))
 
 
 def reschedule(
@@ -72,13 +72,13 @@ def reschedule(
         user_id=user_id,
         is_staff=is_staff,
     )
-    return Rescheduled.from_json(unwrap(result))
+    return from_json(Rescheduled, unwrap(result))
 
 
 def cancel(conn: psycopg.Connection[Any], *, appointment_id: UUID, reason: str) -> StatusChange:
     """Cancel an appointment (owner or staff); the slot is free once the transaction commits."""
     result = queries.cancel_appointment(conn, appointment_id=appointment_id, reason=reason)
-    return StatusChange.from_json(unwrap(result))
+    return from_json(StatusChange, unwrap(result))
 
 
 def set_status(
@@ -92,4 +92,4 @@ def set_status(
     result = queries.set_appointment_status(
         conn, appointment_id=appointment_id, status=status, reason=reason
     )
-    return StatusChange.from_json(unwrap(result))
+    return from_json(StatusChange, unwrap(result))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 Status = Literal[
@@ -16,9 +16,22 @@ ACTIVE_STATUSES: frozenset[str] = frozenset(
 )
 
 
+T = TypeVar("T")
+
+
 def _instant(value: Any) -> datetime:
     """A timestamptz from the functions' JSON (ISO 8601 with offset) or from a row."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def from_json(cls: type[T], data: dict[str, Any]) -> T:
+    """Build an answer dataclass from a function's success JSON, converting by field type."""
+    convert: dict[str, Any] = {"UUID": lambda v: UUID(str(v)), "datetime": _instant}
+    values = {
+        f.name: convert.get(str(f.type), lambda v: v)(data[f.name])
+        for f in fields(cls)  # type: ignore[arg-type]
+    }
+    return cls(**values)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,15 +42,6 @@ class Booking:
     start_time: datetime
     end_time: datetime
     status: Status
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Booking:
-        return cls(
-            appointment_id=UUID(str(data["appointment_id"])),
-            start_time=_instant(data["start_time"]),
-            end_time=_instant(data["end_time"]),
-            status=data["status"],
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,16 +54,6 @@ class Rescheduled:
     new_end_time: datetime
     status: Status
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Rescheduled:
-        return cls(
-            appointment_id=UUID(str(data["appointment_id"])),
-            old_start_time=_instant(data["old_start_time"]),
-            new_start_time=_instant(data["new_start_time"]),
-            new_end_time=_instant(data["new_end_time"]),
-            status=data["status"],
-        )
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StatusChange:
@@ -69,15 +63,6 @@ class StatusChange:
     old_status: Status
     status: Status
     changed_at: datetime
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> StatusChange:
-        return cls(
-            appointment_id=UUID(str(data["appointment_id"])),
-            old_status=data["old_status"],
-            status=data["status"],
-            changed_at=_instant(data["changed_at"]),
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
