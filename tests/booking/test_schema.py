@@ -8,6 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from tests.booking.world import Clinic, make_clinic
@@ -177,3 +178,24 @@ def test_every_booking_object_has_a_comment(conn: psycopg.Connection[Any]) -> No
         " AND c.relkind IN ('r', 'v') AND obj_description(c.oid, 'pg_class') IS NULL"
     ).fetchall()
     assert missing == []
+
+
+def test_every_plpgsql_function_answers_all_null_arguments(conn: psycopg.Connection[Any]) -> None:
+    # What the deployer's probe does: call each PL/pgSQL function with NULLs; a body that
+    # cannot run (SQLSTATE classes 0A, 42) fails, a business answer or no rows is fine.
+    functions = conn.execute(
+        "SELECT p.oid::regproc::text AS name, p.pronargs AS n FROM pg_proc p"
+        " JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'plpgsql'"
+        " WHERE p.pronamespace IN ('public'::regnamespace, 'vete'::regnamespace)"
+        " AND p.prorettype <> 'trigger'::regtype"
+    ).fetchall()
+    conn.commit()
+    assert len(functions) >= 6
+    for function in functions:
+        call = sql.SQL("SELECT * FROM {}({})").format(
+            sql.SQL(function["name"]),
+            sql.SQL(", ").join([sql.SQL("NULL")] * function["n"]),
+        )
+        with conn.transaction():
+            conn.execute(call).fetchall()
+        conn.rollback()
