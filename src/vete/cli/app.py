@@ -6,6 +6,7 @@ import typer
 
 from vete import __version__
 from vete.cli.db import db_app
+from vete.cli.demo import demo_cmd
 
 HELP = """\
 vete: the booking and store core of a multi-clinic veterinary platform, on PostgreSQL.
@@ -32,6 +33,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(db_app, name="db")
+app.command("demo")(demo_cmd)
 
 
 def _version(value: bool) -> None:
