@@ -10,7 +10,8 @@ from typing import Any
 import aiosql
 import psycopg
 
-from vete.errors import VeteError
+from vete.errors import SchemaMissing
+from vete.store.demo import load_store_demo
 
 _queries: Any = aiosql.from_path(Path(__file__).with_name("demo.sql"), "psycopg")
 
@@ -29,12 +30,6 @@ DEMO_USERS: dict[str, tuple[tuple[str, str], ...]] = {
 Loader = Callable[[psycopg.Connection[Any]], None]
 
 
-class SchemaMissing(VeteError):
-    """Raised when the demo is loaded into a database without vete's schema."""
-
-    code = "SCHEMA_MISSING"
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DemoSummary:
     """How much of the demo dataset the database holds after loading."""
@@ -44,6 +39,7 @@ class DemoSummary:
     pets: int
     services: int
     hours: int
+    products: int
 
 
 def load_clinics(conn: psycopg.Connection[Any]) -> None:
@@ -51,9 +47,13 @@ def load_clinics(conn: psycopg.Connection[Any]) -> None:
     _queries.load_clinics(conn)
 
 
-#: Every part of the demo, in order. The store extends the demo by adding its loader here
-#: (products and stock of both clinics): ``DEMO_LOADERS = (load_clinics, load_store)``.
-DEMO_LOADERS: Sequence[Loader] = (load_clinics,)
+def load_store(conn: psycopg.Connection[Any]) -> None:
+    """Products and stock for every clinic (the store's part of the demo)."""
+    load_store_demo(conn)
+
+
+#: Every part of the demo, in order.
+DEMO_LOADERS: Sequence[Loader] = (load_clinics, load_store)
 
 
 def load_demo(

@@ -66,8 +66,10 @@ SELECT (SELECT count(*) FROM public.tenants WHERE id IN ('adris', 'retiro')) AS 
        (SELECT count(*) FROM public.profiles WHERE right(email, 10) = '@demo.vete') AS profiles,
        (SELECT count(*) FROM public.pets WHERE tenant_id IN ('adris', 'retiro')) AS pets,
        (SELECT count(*) FROM public.services WHERE tenant_id IN ('adris', 'retiro')) AS services,
-       (SELECT count(*) FROM public.vet_working_hours WHERE tenant_id IN ('adris', 'retiro')) AS hours;
+       (SELECT count(*) FROM public.vet_working_hours WHERE tenant_id IN ('adris', 'retiro')) AS hours,
+       (SELECT count(*) FROM public.store_products WHERE tenant_id IN ('adris', 'retiro')) AS products;
 
 -- name: schema_ready()$
 -- True when vete's booking schema is deployed in this database.
-SELECT to_regclass('public.appointments') IS NOT NULL AND to_regclass('public.vet_working_hours') IS NOT NULL;
+SELECT to_regclass('public.appointments') IS NOT NULL AND to_regclass('public.vet_working_hours') IS NOT NULL
+   AND to_regclass('public.store_products') IS NOT NULL;

@@ -9,6 +9,7 @@ return (``SLOT_UNAVAILABLE`` …) so the HTTP layer can map them in one place.
     ├── DatabaseUnavailable    cannot reach or log in to the server
     ├── UnsupportedServer      server older than PostgreSQL 15
     ├── EmbeddedServerError    the embedded PostgreSQL failed to init or start
+    ├── SchemaMissing          vete's schema is not deployed in the database
     ├── NotFound               a referenced row does not exist (or is not yours to see)
     ├── Conflict               the request clashes with current state
     │   ├── SlotUnavailable    the time range is taken
@@ -72,6 +73,13 @@ class EmbeddedServerError(VeteError):
 
     exit_code = 5
     code = "EMBEDDED_SERVER_ERROR"
+
+
+class SchemaMissing(VeteError):
+    """Raised when a command needs vete's schema and the database does not have it."""
+
+    exit_code = 6
+    code = "SCHEMA_MISSING"
 
 
 class NotFound(VeteError):

@@ -26,6 +26,7 @@ def test_demo_loads_twice_to_the_same_state(database_url: str) -> None:
     assert first == second
     assert first.clinics == 2
     assert first.profiles == sum(len(m) for m in DEMO_USERS.values())
+    assert first.products > 0
     assert zones == [
         {"id": "adris", "timezone": "America/Asuncion"},
         {"id": "retiro", "timezone": "Europe/Madrid"},

@@ -93,3 +93,20 @@ def test_deploy_refuses_lint_errors_against_the_real_catalog(
     with pytest.raises(LintFailed, match="reschedule has several overloads"):
         deploy(fresh_url, folder)
     assert query(fresh_url, "SELECT max(version) AS v FROM vete.schema_migrations") == [{"v": 1}]
+
+
+def test_exception_when_others_is_found_where_the_plpgsql_parser_cannot_read_the_body(
+    migrations: Write,
+) -> None:
+    # pglast's PL/pgSQL parser rejects variables typed from schemas other than public.
+    body = """
+    CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$
+    DECLARE v_rule vete.rules;
+    BEGIN
+        RETURN 1;
+    EXCEPTION WHEN OTHERS THEN
+        RETURN 0;
+    END $$;
+    """
+    assert "exception-when-others" in rules(migrations, body)
+    assert "exception-when-others" not in rules(migrations, body.replace("RETURN 0;", "RAISE;"))

@@ -15,7 +15,8 @@ def demo_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document instead of text."),
 ) -> None:
     """Load the demo: two clinics (America/Asuncion and Europe/Madrid), vets with weekly
-    hours and lunch breaks, owners with pets, services. Safe to run again.
+    hours and lunch breaks, owners with pets, services, and store products with stock.
+    Safe to run again. Needs vete's schema: run `vete db deploy` first.
     """
     with connect(resolve_database_url()) as conn:
         summary = load_demo(conn)
@@ -24,7 +25,8 @@ def demo_cmd(
         return
     console.print(
         f"demo loaded: {summary.clinics} clinics, {summary.profiles} profiles, "
-        f"{summary.pets} pets, {summary.services} services, {summary.hours} weekly hours"
+        f"{summary.pets} pets, {summary.services} services, {summary.hours} weekly hours, "
+        f"{summary.products} products"
     )
     for email, memberships in DEMO_USERS.items():
         where = ", ".join(f"{role} at {clinic}" for clinic, role in memberships)

@@ -17,6 +17,7 @@ rules of our own. Statements are split and analysed with PostgreSQL's own parser
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -136,6 +137,30 @@ def _others_handlers_without_raise(tree: Any) -> int:
     return count
 
 
+_OTHERS_HANDLER = re.compile(
+    r"\bWHEN\s+OTHERS\s+THEN\b(?P<action>.*?)(?=\bWHEN\b[^;]*\bTHEN\b|\bEND\b\s*;?\s*\$)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _swallows_errors(create_function: str) -> bool:
+    """True when a PL/pgSQL body has a WHEN OTHERS handler that does not re-raise.
+
+    PostgreSQL's PL/pgSQL parser (through pglast) is used when it can read the body; it
+    cannot resolve types from schemas other than pg_catalog and public (``vete.rule``
+    variables, ``%ROWTYPE`` of such tables), and then a textual scan of the handlers
+    stands in for it.
+    """
+    try:
+        return _others_handlers_without_raise(pglast.parse_plpgsql(create_function)) > 0
+    except pglast.parser.ParseError:
+        body = re.sub(r"--[^\n]*", "", create_function)
+        return any(
+            not re.search(r"\bRAISE\b", m["action"], re.IGNORECASE)
+            for m in _OTHERS_HANDLER.finditer(body)
+        )
+
+
 def _option(stmt: ast.CreateFunctionStmt, name: str) -> Any:
     for opt in stmt.options or ():
         if opt.defname == name:
@@ -200,7 +225,7 @@ def vete_rules(migration: Migration, overloaded: set[tuple[str, str]]) -> list[F
                     "CREATE FUNCTION vete_lint_do() RETURNS void LANGUAGE plpgsql"
                     f" AS $vete_lint$\n{code}\n$vete_lint$"
                 )
-            if _others_handlers_without_raise(pglast.parse_plpgsql(body)):
+            if _swallows_errors(body):
                 findings.append(
                     Finding(
                         migration.label,
