@@ -8,7 +8,7 @@ import typer
 
 from vete.cli.common import JSON_OPT
 from vete.cli.output import console, print_json
-from vete.db import connect, describe_target, resolve_database_url
+from vete.db import describe_target, resolve_database_url
 from vete.deploy import backup as backups
 from vete.deploy import runner
 from vete.errors import TargetNotConfirmed
@@ -31,7 +31,7 @@ def backup(
         raise typer.BadParameter("--check takes restore or list")
     url = resolve_database_url()
     taken = backups.take_backup(url, directory=directory, check=check)  # type: ignore[arg-type]
-    with connect(url, autocommit=True) as conn:
+    with runner.deploy_connection(url) as conn:
         runner.ensure_history(conn)
         with conn.transaction():
             runner.record_event(conn, "backup", set_name=None, ok=True, detail=taken.as_json())
@@ -57,7 +57,7 @@ def restore(
     The file's sha256 is checked against the one recorded beside it when there is one.
     """
     url = resolve_database_url()
-    with connect(url, autocommit=True) as conn:
+    with runner.deploy_connection(url) as conn:
         target = describe_target(conn)
     question = f"Replace the objects in {target.label()} with {path.name}?"
     if not yes and not typer.confirm(question, default=False):
@@ -72,7 +72,7 @@ def restore(
 
             raise BackupFailed(f"{path.name}: sha256 differs from the one recorded at backup time")
     backups.restore_into(path, url, clean=True)
-    with connect(url, autocommit=True) as conn:
+    with runner.deploy_connection(url) as conn:
         runner.ensure_history(conn)
         with conn.transaction():
             runner.record_event(conn, "restore", set_name=None, ok=True, detail={"path": str(path)})

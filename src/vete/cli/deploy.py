@@ -12,7 +12,7 @@ from rich.table import Table
 
 from vete.cli.common import DIR_OPT, JSON_OPT, SET_OPT, as_rows, pick_source, state_style
 from vete.cli.output import console, err_console, print_json
-from vete.db import Target, connect, describe_target, resolve_database_url
+from vete.db import Target, describe_target, resolve_database_url
 from vete.deploy import apply as applying
 from vete.deploy import lint as linting
 from vete.deploy import maintain, runner
@@ -31,7 +31,7 @@ def status(
     source = pick_source(directory, set_name)
     mset = source.load()
     url = resolve_database_url()
-    with connect(url, autocommit=True) as conn:
+    with runner.deploy_connection(url) as conn:
         target = describe_target(conn)
         states = compare(mset, applied_rows(conn, source.set_name))
     changed = [s for s in states if s.state == "changed"]
@@ -78,7 +78,7 @@ def plan(
     """What deploy would do, in order, with lint findings. Changes nothing."""
     source = pick_source(directory, set_name)
     mset = source.load()
-    with connect(resolve_database_url(), autocommit=True) as conn:
+    with runner.deploy_connection(resolve_database_url()) as conn:
         target = describe_target(conn)
         pending = runner.pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
         findings = runner.lint_pending(conn, pending, target)
@@ -132,7 +132,7 @@ def lint(
     """
     source = pick_source(directory, set_name)
     mset = source.load()
-    with connect(resolve_database_url(), autocommit=True) as conn:
+    with runner.deploy_connection(resolve_database_url()) as conn:
         target = describe_target(conn)
         states = compare(mset, applied_rows(conn, source.set_name))
         chosen = list(mset.migrations) if all_files else runner.pending_of(mset, states)
@@ -264,7 +264,7 @@ def verify(
     The check the runbook should have had. Exit code 13 when anything fails.
     """
     source = pick_source(directory, set_name)
-    with connect(resolve_database_url(), autocommit=True) as conn:
+    with runner.deploy_connection(resolve_database_url()) as conn:
         runner.ensure_history(conn)
         report = maintain.verify(conn, source)
     if as_json:
@@ -294,7 +294,7 @@ def revert(
     Default: only the newest. Replaced functions and views come back exactly as they were.
     """
     source = pick_source(directory, set_name)
-    with connect(resolve_database_url(), autocommit=True) as conn:
+    with runner.deploy_connection(resolve_database_url()) as conn:
         runner.ensure_history(conn)
         done = maintain.revert(
             conn, source, to_version=to, timeouts=applying.Timeouts(), drop_new=drop_new
@@ -308,7 +308,7 @@ def revert(
 
 def history_cmd(limit: int = typer.Option(50, "--limit"), as_json: bool = JSON_OPT) -> None:
     """The append-only event log: backup, deploy, verify, revert, fail — when, who, from where."""
-    with connect(resolve_database_url(), autocommit=True) as conn:
+    with runner.deploy_connection(resolve_database_url()) as conn:
         runner.ensure_history(conn)
         events = list(history.events(conn, limit=limit))
     if as_json:

@@ -138,7 +138,12 @@ def apply_migration(
     try:
         with conn.transaction():
             conn.execute(
-                sql.SQL("SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}").format(
+                sql.SQL(
+                    "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {};"
+                    # A deploy killed mid-statement: the server notices the dead client
+                    # within a second and rolls back, instead of running on to the end.
+                    " SET LOCAL client_connection_check_interval = 1000"
+                ).format(
                     sql.Literal(timeouts.lock_timeout), sql.Literal(timeouts.statement_timeout)
                 )
             )

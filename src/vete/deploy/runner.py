@@ -230,10 +230,7 @@ def deploy(url: str, source: Source, options: DeployOptions, progress: Progress)
     """The whole flow; raises a DeployError subclass with the database as before the failure."""
     started = time.perf_counter()
     mset = source.load()
-    with connect(url, autocommit=True, application_name="vete deploy") as conn:
-        # A deploy killed mid-statement: the server notices the dead client within a
-        # second and rolls the migration back, instead of running on to the end.
-        conn.execute("SET client_connection_check_interval = 1000")
+    with deploy_connection(url) as conn:
         target = describe_target(conn)
         report = DeployReport(target=target_json(target), migration_set=source.set_name)
         progress(f"target {target.label()} (system {target.system_identifier})", None)
@@ -286,6 +283,13 @@ def deploy(url: str, source: Source, options: DeployOptions, progress: Progress)
     return report
 
 
+def deploy_connection(url: str) -> psycopg.Connection[Any]:
+    """The deployer's connection: autocommit (each migration opens its own transaction),
+    and no server-side prepared statements, so it also works through pgbouncer in
+    transaction-pooling mode, where the next transaction may run on another session."""
+    return connect(url, autocommit=True, application_name="vete deploy", prepare_threshold=None)
+
+
 def _confirmed(target: Target, options: DeployOptions) -> bool:
     return options.yes or (options.confirm is not None and options.confirm(target))
 
@@ -303,7 +307,7 @@ def rehearse(
     dump = Path(backup["path"]) if backup else backups.take_backup(url, check="list").path
     with backups.scratch_database(prefix="vete_rehearsal") as scratch_url:
         backups.restore_into(Path(dump), scratch_url, clean=False)
-        with connect(scratch_url, autocommit=True) as scratch:
+        with deploy_connection(scratch_url) as scratch:
             ensure_history(scratch)
             try:
                 apply_all(

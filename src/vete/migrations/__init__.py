@@ -14,15 +14,14 @@ def apply_for_tests(url: str) -> None:
     deploy: each in its own transaction, NOTICEs checked, verify scripts run and every
     PL/pgSQL function probed. Backup, lint and the lock are left out (a fresh database).
     """
-    from vete.db import connect
     from vete.deploy.apply import Timeouts
-    from vete.deploy.runner import apply_all, ensure_history, pending_of
+    from vete.deploy.runner import apply_all, deploy_connection, ensure_history, pending_of
     from vete.deploy.source import vete_source
     from vete.deploy.state import applied_rows, compare
 
     source = vete_source()
     mset = source.load()
-    with connect(url, autocommit=True) as conn:
+    with deploy_connection(url) as conn:
         ensure_history(conn)
         pending = pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
         apply_all(
