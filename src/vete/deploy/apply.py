@@ -137,39 +137,23 @@ def apply_migration(
     started = time.perf_counter()
     try:
         with conn.transaction():
-            conn.execute(
-                sql.SQL(
-                    "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {};"
-                    # A deploy killed mid-statement: the server notices the dead client
-                    # within a second and rolls back, instead of running on to the end.
-                    " SET LOCAL client_connection_check_interval = 1000"
-                ).format(
-                    sql.Literal(timeouts.lock_timeout), sql.Literal(timeouts.statement_timeout)
-                )
-            )
+            set_local_timeouts(conn, timeouts)
             before = catalog.snapshot(conn)
             _run_statements(conn, migration, notices)
             file_notices = tuple(notices)
             change = catalog.diff(before, catalog.snapshot(conn))
-            probed = check_deployed(conn, migration, change.touched_functions)
-            duration_ms = int((time.perf_counter() - started) * 1000)
-            history.record_migration(
+            return _check_and_record(
                 conn,
+                migration,
                 migration_set=migration_set,
-                version=migration.version,
-                name=migration.name,
-                checksum=migration.checksum,
-                duration_ms=duration_ms,
-                notices=json.dumps(list(file_notices)),
-                replaced=json.dumps(change.replaced_json()),
-                created=json.dumps(change.created_json()),
-                backup=json.dumps(backup) if backup else None,
+                started=started,
+                notices=file_notices,
+                change=change,
+                backup=backup,
+                on_commit=on_commit,
             )
-            if on_commit is not None:
-                on_commit(conn)
     finally:
         conn.remove_notice_handler(on_notice)
-    return Applied(migration, duration_ms, file_notices, change, probed)
 
 
 def _apply_outside_transaction(
@@ -206,29 +190,65 @@ def _apply_outside_transaction(
                 f"{migration.label}: left invalid indexes {', '.join(invalid)}"
                 " (a concurrent build failed): drop them and deploy again"
             )
-        conn.execute("RESET lock_timeout; RESET statement_timeout")
     finally:
+        conn.execute("RESET lock_timeout; RESET statement_timeout")
         conn.remove_notice_handler(on_notice)
         conn.autocommit = was_autocommit
     change = catalog.diff(before, catalog.snapshot(conn))
     with conn.transaction():
-        probed = check_deployed(conn, migration, change.touched_functions)
-        duration_ms = int((time.perf_counter() - started) * 1000)
-        history.record_migration(
+        return _check_and_record(
             conn,
+            migration,
             migration_set=migration_set,
-            version=migration.version,
-            name=migration.name,
-            checksum=migration.checksum,
-            duration_ms=duration_ms,
-            notices=json.dumps(notices),
-            replaced=json.dumps(change.replaced_json()),
-            created=json.dumps(change.created_json()),
-            backup=json.dumps(backup) if backup else None,
+            started=started,
+            notices=tuple(notices),
+            change=change,
+            backup=backup,
+            on_commit=on_commit,
         )
-        if on_commit is not None:
-            on_commit(conn)
-    return Applied(migration, duration_ms, tuple(notices), change, probed)
+
+
+def set_local_timeouts(conn: psycopg.Connection[Any], timeouts: Timeouts) -> None:
+    """The current transaction's timeouts, and a second's watch for a vanished client."""
+    conn.execute(
+        sql.SQL(
+            "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {};"
+            # A deploy killed mid-statement: the server notices the dead client within a
+            # second and rolls back, instead of running on to the end.
+            " SET LOCAL client_connection_check_interval = 1000"
+        ).format(sql.Literal(timeouts.lock_timeout), sql.Literal(timeouts.statement_timeout))
+    )
+
+
+def _check_and_record(
+    conn: psycopg.Connection[Any],
+    migration: Migration,
+    *,
+    migration_set: str,
+    started: float,
+    notices: tuple[str, ...],
+    change: catalog.Change,
+    backup: dict[str, Any] | None,
+    on_commit: Callable[[psycopg.Connection[Any]], None] | None,
+) -> Applied:
+    """Inside the migration's transaction: call what it deployed, then write history."""
+    probed = check_deployed(conn, migration, change.touched_functions)
+    duration_ms = int((time.perf_counter() - started) * 1000)
+    history.record_migration(
+        conn,
+        migration_set=migration_set,
+        version=migration.version,
+        name=migration.name,
+        checksum=migration.checksum,
+        duration_ms=duration_ms,
+        notices=json.dumps(list(notices)),
+        replaced=json.dumps(change.replaced_json()),
+        created=json.dumps(change.created_json()),
+        backup=json.dumps(backup) if backup else None,
+    )
+    if on_commit is not None:
+        on_commit(conn)
+    return Applied(migration, duration_ms, notices, change, probed)
 
 
 def catalog_invalid_indexes(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:

@@ -97,16 +97,7 @@ def revert(
     for version in victims:
         row, migration = rows[version], files.get(version)
         with conn.transaction():
-            conn.execute(
-                sql.SQL(
-                    "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {};"
-                    # A deploy killed mid-statement: the server notices the dead client
-                    # within a second and rolls back, instead of running on to the end.
-                    " SET LOCAL client_connection_check_interval = 1000"
-                ).format(
-                    sql.Literal(timeouts.lock_timeout), sql.Literal(timeouts.statement_timeout)
-                )
-            )
+            applying.set_local_timeouts(conn, timeouts)
             how = _revert_one(conn, version, row, migration, drop_new=drop_new)
             history.forget_migration(conn, migration_set=source.set_name, version=version)
             record_event(
