@@ -43,7 +43,8 @@ def test_async_connection_and_pool_reach_the_same_database(database_url: str) ->
         async with pool.connection() as pooled:
             other = await (await pooled.execute("SELECT current_database() AS db")).fetchone()
         await pool.close()
-        assert row is not None and other is not None
+        assert row is not None
+        assert other is not None
         return row["db"], other["db"]
 
     first, second = asyncio.run(main())
