@@ -169,3 +169,39 @@ def test_gaps_are_reported(migrations: Write) -> None:
     from vete.deploy.files import load_migrations
 
     assert load_migrations(folder).gaps == (2, 3)
+
+
+def test_no_transaction_file_builds_its_index_concurrently(
+    fresh_url: str, migrations: Write
+) -> None:
+    folder = migrations("001_pets.sql", "CREATE TABLE pets (chip text);")
+    migrations(
+        "002_chip_index.sql",
+        "-- vete:no-transaction\nCREATE INDEX CONCURRENTLY pets_chip_idx ON pets (chip);\n",
+    )
+    report = deploy(fresh_url, folder)
+    assert [a["version"] for a in report.applied] == [1, 2]
+    assert query(
+        fresh_url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'pets_chip_idx'::regclass"
+    ) == [{"indisvalid": True}]
+
+
+def test_failed_concurrent_build_is_reported_and_not_recorded(
+    fresh_url: str, migrations: Write
+) -> None:
+    folder = migrations("001_pets.sql", "CREATE TABLE pets (chip text);")
+    deploy(fresh_url, folder)
+    query(fresh_url, "INSERT INTO pets VALUES ('A1'), ('A1')")
+    migrations(
+        "002_unique_chip.sql",
+        "-- vete:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY pets_chip_key ON pets (chip);\n",
+    )
+    with pytest.raises(
+        DeployError, match="statement 1 .*left invalid indexes pets_chip_key: drop them"
+    ):
+        deploy(fresh_url, folder)
+    # PostgreSQL leaves the half-built index behind, invalid; history does not claim 002.
+    assert query(
+        fresh_url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'pets_chip_key'::regclass"
+    ) == [{"indisvalid": False}]
+    assert query(fresh_url, "SELECT max(version) AS v FROM vete.schema_migrations") == [{"v": 1}]

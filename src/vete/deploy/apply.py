@@ -183,13 +183,20 @@ def _apply_outside_transaction(
         )
         invalid_before = {r["name"] for r in catalog_invalid_indexes(conn)}
         before = catalog.snapshot(conn)
-        _run_statements(conn, migration, notices)
+        try:
+            _run_statements(conn, migration, notices)
+            failure = None
+        except DeployError as exc:
+            failure = exc
         invalid = sorted({r["name"] for r in catalog_invalid_indexes(conn)} - invalid_before)
-        if invalid:
-            raise DeployError(
-                f"{migration.label}: left invalid indexes {', '.join(invalid)}"
-                " (a concurrent build failed): drop them and deploy again"
+        if failure is not None or invalid:
+            left = (
+                f"; it left invalid indexes {', '.join(invalid)}: drop them and deploy again"
+                if invalid
+                else ""
             )
+            reason = str(failure) if failure else f"{migration.label}: a concurrent build failed"
+            raise DeployError(reason + left) from failure
     finally:
         conn.execute("RESET lock_timeout; RESET statement_timeout")
         conn.remove_notice_handler(on_notice)
