@@ -17,6 +17,7 @@ import dataclasses
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pglast
 from pglast import ast
@@ -45,24 +46,32 @@ ORIGINAL_TABLES = frozenset(
     }
 )
 
-_TABLE_COMMENTS = {ObjectType.OBJECT_TABLE, ObjectType.OBJECT_COLUMN, ObjectType.OBJECT_TABCONSTRAINT}
+_TABLE_COMMENTS = {
+    ObjectType.OBJECT_TABLE,
+    ObjectType.OBJECT_COLUMN,
+    ObjectType.OBJECT_TABCONSTRAINT,
+}
 
 
-def _names(items: tuple[ast.Node, ...] | None) -> list[str]:
-    return [i.sval for i in items or () if isinstance(i, ast.String)]
+def _names(items: Any) -> list[str]:
+    return [str(i.sval) for i in items or () if isinstance(i, ast.String)]
+
+
+def _relname(relation: ast.RangeVar | None) -> str:
+    return str(relation.relname) if relation is not None else ""
 
 
 def _keeps(node: ast.Node, skipped_indexes: set[str]) -> bool:
     """False for a statement about one of the original's tables (see the module docstring)."""
     if isinstance(node, ast.CreateStmt):
-        return node.relation.relname not in ORIGINAL_TABLES
+        return _relname(node.relation) not in ORIGINAL_TABLES
     if isinstance(node, ast.IndexStmt):
-        if node.relation.relname in ORIGINAL_TABLES:
+        if _relname(node.relation) in ORIGINAL_TABLES:
             skipped_indexes.add(str(node.idxname))
             return False
         return True
     if isinstance(node, ast.CommentStmt):
-        names = _names(node.object) if isinstance(node.object, tuple) else []
+        names: list[str] = _names(node.object) if isinstance(node.object, tuple) else []
         if node.objtype in _TABLE_COMMENTS:
             # [schema,] table[, column or constraint]
             table = names[1] if len(names) >= 2 and names[0] == "public" else names[0]
@@ -83,7 +92,7 @@ def missing_statements(text: str) -> str:
     for piece in pglast.split(text, with_parser=True, only_slices=True):
         statement = text[piece].strip()
         node = pglast.parse_sql(statement)[0].stmt
-        if _keeps(node, skipped_indexes):
+        if node is None or _keeps(node, skipped_indexes):
             kept.append(statement.rstrip(";") + ";")
     return "\n\n".join(kept) + "\n"
 
@@ -102,9 +111,11 @@ def _expand(text: str, part: str) -> tuple[str, tuple[int, ...]]:
         version = int(match[1])
         migration = vete[version]
         included.append(version)
-        source = {"sql": migration.sql, "revert": migration.revert_sql, "verify": migration.verify_sql}[
-            part
-        ]
+        source = {
+            "sql": migration.sql,
+            "revert": migration.revert_sql,
+            "verify": migration.verify_sql,
+        }[part]
         if source is None:
             return f"-- vete {migration.label}: no {part} script\n"
         if part != "verify":
