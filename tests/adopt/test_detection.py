@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,17 @@ def test_an_empty_database_gets_an_ordinary_deploy(database_factory: Callable[..
     report = run_adopt(url)
     assert report.changed
     assert len(report.applied) == len(vete_source().load().migrations)
+
+
+def test_cli_backs_up_rehearses_and_adopts(original_url: str, tmp_path: Path) -> None:
+    result = vete(
+        original_url, "db", "adopt", "--json", "--resolve", "--rehearse", "--check", "list",
+        "--backup-dir", str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["rehearsed"]
+    assert Path(payload["backup"]["path"]).parent == tmp_path
+    assert [a["version"] for a in payload["applied"]] == [1, 2, 3, 4, 5]
+    events = rows(original_url, "SELECT kind FROM vete.deploy_events ORDER BY id")
+    assert events[0]["kind"] == "backup"
