@@ -23,7 +23,9 @@ return (``SLOT_UNAVAILABLE`` …) so the HTTP layer can map them in one place.
         ├── BackupFailed       pg_dump / restore proof failed
         ├── MigrationFileError duplicate versions, bad names or directives
         ├── LintFailed         an error-level lint finding in a pending migration
-        └── TargetNotConfirmed a non-local target was not confirmed
+        ├── TargetNotConfirmed a non-local target was not confirmed
+        ├── AdoptRefused       the database is neither empty nor the original platform's
+        └── AdoptConflicts     its data breaks a rule vete would enforce (adopt --resolve)
 """
 
 from __future__ import annotations
@@ -172,3 +174,17 @@ class TargetNotConfirmed(DeployError):
 
     exit_code = 17
     code = "NOT_CONFIRMED"
+
+
+class AdoptRefused(DeployError):
+    """Raised when ``vete db adopt`` does not recognise the database as the original's."""
+
+    exit_code = 18
+    code = "ADOPT_REFUSED"
+
+
+class AdoptConflicts(DeployError):
+    """Raised when ``vete db adopt`` finds data vete would refuse and --resolve was not given."""
+
+    exit_code = 19
+    code = "ADOPT_CONFLICTS"

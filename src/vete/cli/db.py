@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from vete.cli import adopt as adopt_cmds
 from vete.cli import backup as backup_cmds
 from vete.cli import deploy as deploy_cmds
 from vete.cli.output import console
@@ -24,6 +25,7 @@ db_app.command("revert")(deploy_cmds.revert)
 db_app.command("history")(deploy_cmds.history_cmd)
 db_app.command("backup")(backup_cmds.backup)
 db_app.command("restore")(backup_cmds.restore)
+db_app.command("adopt")(adopt_cmds.adopt)
 
 
 @db_app.command("url")

@@ -92,6 +92,15 @@ def revert(
     newest = max(rows)
     floor = newest - 1 if to_version is None else to_version
     victims = sorted((v for v in rows if v > floor), reverse=True)
+    baselined = [v for v in victims if rows[v]["created"].get("baseline")]
+    if baselined:
+        by = rows[baselined[0]]["created"]["baseline"]
+        listed = ", ".join(f"{v:03d}" for v in baselined)
+        raise DeployError(
+            f"{source.set_name} {listed} were not applied here but"
+            f" recorded as a baseline by set {by!r} (its revert scripts would drop tables that"
+            f" were there before): revert that set instead (vete db revert --set {by} --to 0)"
+        )
     files = source.load().by_version()
     done: list[dict[str, Any]] = []
     for version in victims:

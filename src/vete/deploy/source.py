@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +18,10 @@ class Source:
 
     directory: Path
     set_name: str
+    loader: Callable[[], MigrationSet] | None = None  # a set built in code (vete-adopt)
 
     def load(self) -> MigrationSet:
-        return load_migrations(self.directory)
+        return self.loader() if self.loader is not None else load_migrations(self.directory)
 
 
 def vete_source() -> Source:
@@ -28,6 +30,10 @@ def vete_source() -> Source:
 
 def source_for(directory: Path | None, set_name: str | None = None) -> Source:
     """``--dir`` folders keep their history under their own name (or ``--set``)."""
+    if directory is None and set_name == "vete-adopt":
+        from vete.deploy.adopt_set import adopt_source
+
+        return adopt_source()
     if directory is None:
         return vete_source() if set_name in (None, VETE_SET) else Source(MIGRATIONS_DIR, set_name)
     directory = directory.expanduser().resolve()

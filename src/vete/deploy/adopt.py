@@ -1,0 +1,227 @@
+"""``vete db adopt``: take over a live database of the original platform in place.
+
+The flow (docs/adopt.md):
+
+1. name the target and refuse a non-local one without confirmation, as deploy does;
+2. recognise it (:mod:`vete.deploy.adopt_checks`): the original's → go on; already adopted
+   or vete's → change nothing; empty → an ordinary deploy; anything else → refuse;
+3. find the rows vete's rules would refuse — overlapping active appointments, repeated
+   cart lines, negative stock — and stop, naming each, unless ``resolve`` is set;
+4. under the deploy lock: back up (proven), optionally rehearse on a restored copy;
+5. apply the resolution (logged in ``vete.adopt_resolutions``), then the ``vete-adopt``
+   migrations through the deployer (probed, verified, replaced definitions recorded);
+6. in one transaction: default working hours for vets that have none, and a baseline in
+   vete's history for every vete migration the adopt set brought about.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from vete.db import Target, connect, describe_target
+from vete.deploy import adopt_checks, runner
+from vete.deploy import apply as applying
+from vete.deploy import backup as backups
+from vete.deploy.adopt_set import adopt_source, included_versions
+from vete.deploy.lock import deploy_lock
+from vete.deploy.queries import history
+from vete.deploy.source import VETE_SET, vete_source
+from vete.deploy.state import applied_rows, compare
+from vete.errors import AdoptConflicts, AdoptRefused, TargetNotConfirmed
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class AdoptOptions:
+    yes: bool = False
+    resolve: bool = False
+    backup: bool = True
+    backup_check: backups.Check = "restore"
+    backup_dir: Path | None = None
+    rehearse: bool = False
+    lock_wait_s: float = 0.0
+    timeouts: applying.Timeouts = field(default_factory=applying.Timeouts)
+    confirm: Callable[[Target], bool] | None = None
+
+
+@dataclass
+class AdoptReport:
+    target: dict[str, Any]
+    recognised: dict[str, Any]
+    conflicts: dict[str, Any] = field(default_factory=dict)
+    conflict_lines: list[str] = field(default_factory=list)
+    resolutions: dict[str, Any] | None = None
+    applied: list[dict[str, Any]] = field(default_factory=list)
+    baseline: list[int] = field(default_factory=list)
+    default_hours: list[dict[str, Any]] = field(default_factory=list)
+    timezone_fallbacks: list[dict[str, Any]] = field(default_factory=list)
+    backup: dict[str, Any] | None = None
+    rehearsed: bool = False
+    changed: bool = False
+    duration_s: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
+    """The whole flow; AdoptRefused / AdoptConflicts / a DeployError leave the target as it was."""
+    started = time.perf_counter()
+    with connect(url, autocommit=True, application_name="vete adopt") as conn:
+        target = describe_target(conn)
+        progress(f"target {target.label()} (system {target.system_identifier})")
+        if not target.is_local and not (
+            options.yes or (options.confirm is not None and options.confirm(target))
+        ):
+            raise TargetNotConfirmed(
+                f"{target.label()} is not a local database: pass --yes to adopt it"
+            )
+        found = adopt_checks.recognise(conn)
+        report = AdoptReport(target=runner.target_json(target), recognised=found.as_json())
+        if found.kind in ("adopted", "vete"):
+            progress(f"nothing to adopt: {'; '.join(found.reasons)}")
+            return report
+        if found.kind == "unknown":
+            raise AdoptRefused(
+                "this database is neither empty nor the original platform's, so vete will not"
+                " adopt it: " + "; ".join(found.reasons)
+            )
+        if found.kind == "empty":
+            progress("empty database: deploying vete's migrations")
+            deployed = runner.deploy(url, vete_source(), _deploy_options(options), lambda *_: None)
+            report.applied, report.backup, report.changed = deployed.applied, deployed.backup, True
+            return report
+        _check_conflicts(conn, report, options)
+        with deploy_lock(url, wait_s=options.lock_wait_s, application_name="vete adopt"):
+            runner.ensure_history(conn)
+            if options.backup:
+                progress("backup")
+                report.backup = backups.take_backup(
+                    url, directory=options.backup_dir, check=options.backup_check
+                ).as_json()
+                with conn.transaction():
+                    runner.record_event(
+                        conn, "backup", set_name=adopt_source().set_name, ok=True,
+                        detail=report.backup,
+                    )  # fmt: skip
+            if options.rehearse:
+                progress("rehearse")
+                _rehearse(url, options, report.backup)
+                report.rehearsed = True
+            take_over(conn, options, report, progress)
+    report.duration_s = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _deploy_options(options: AdoptOptions) -> runner.DeployOptions:
+    return runner.DeployOptions(
+        yes=True,
+        backup=options.backup,
+        backup_check=options.backup_check,
+        backup_dir=options.backup_dir,
+        rehearse=options.rehearse,
+        timeouts=options.timeouts,
+    )
+
+
+def _check_conflicts(
+    conn: psycopg.Connection[Any], report: AdoptReport, options: AdoptOptions
+) -> None:
+    conflicts = adopt_checks.find_conflicts(conn)
+    report.conflicts = conflicts.as_json()
+    report.conflict_lines = conflicts.lines()
+    if conflicts.count and not options.resolve:
+        raise AdoptConflicts(
+            f"{conflicts.count} row(s) break rules vete is about to enforce; nothing was changed."
+            " Fix them, or run again with --resolve (docs/adopt.md says what it does):\n  "
+            + "\n  ".join(report.conflict_lines)
+        )
+
+
+def take_over(
+    conn: psycopg.Connection[Any], options: AdoptOptions, report: AdoptReport, progress: Progress
+) -> None:
+    """Steps 5 and 6 of the module docstring, on ``conn`` (the target or a rehearsal copy)."""
+    if report.conflicts and any(report.conflicts.values()):
+        progress("resolve")
+        report.resolutions = adopt_checks.resolve(conn, str(uuid.uuid4())).as_json()
+    source = adopt_source()
+    mset = source.load()
+    pending = runner.pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
+    for result in runner.apply_all(
+        conn,
+        pending,
+        source=source,
+        timeouts=options.timeouts,
+        backup=report.backup,
+        progress=lambda step, m: progress(f"{step} {m.label}" if m else step),
+    ):
+        report.applied.append(runner.applied_json(result))
+    with conn.transaction():
+        report.default_hours = list(adopt_checks.resolutions.add_default_working_hours(conn))
+        report.timezone_fallbacks = list(adopt_checks.resolutions.timezone_fallbacks(conn))
+        report.baseline = record_baseline(conn)
+    report.changed = True
+
+
+def record_baseline(conn: psycopg.Connection[Any]) -> list[int]:
+    """Record vete's migrations the adopt set brought about as applied (kind ``baseline``).
+
+    Each row carries the file's checksum, so a later ``vete db deploy`` sees them applied
+    and runs only newer migrations; ``created.baseline`` marks them so that ``vete db
+    revert`` refuses to run vete's revert scripts (which would drop the original's tables).
+    """
+    vete = vete_source()
+    files = vete.load().by_version()
+    already = applied_rows(conn, vete.set_name)
+    recorded: list[int] = []
+    for version in included_versions():
+        if version in already:
+            continue
+        migration = files[version]
+        history.record_migration(
+            conn,
+            migration_set=VETE_SET,
+            version=version,
+            name=migration.name,
+            checksum=migration.checksum,
+            duration_ms=0,
+            notices="[]",
+            replaced="{}",
+            created=json.dumps({"baseline": adopt_source().set_name}),
+            backup=None,
+        )
+        runner.record_event(
+            conn, "baseline", set_name=VETE_SET, ok=True, migration=migration,
+            detail={"by": adopt_source().set_name},
+        )  # fmt: skip
+        recorded.append(version)
+    return recorded
+
+
+def _rehearse(url: str, options: AdoptOptions, backup: dict[str, Any] | None) -> None:
+    """The whole take-over on a restored copy on the embedded server first."""
+    from vete.errors import DeployError
+
+    dump = Path(backup["path"]) if backup else backups.take_backup(url, check="list").path
+    with backups.scratch_database(prefix="vete_adopt_rehearsal") as scratch_url:
+        backups.restore_into(Path(dump), scratch_url, clean=False)
+        with connect(scratch_url, autocommit=True) as scratch:
+            runner.ensure_history(scratch)
+            rehearsal = AdoptReport(target={}, recognised={})
+            _check_conflicts(scratch, rehearsal, options)
+            try:
+                take_over(scratch, options, rehearsal, lambda _: None)
+            except DeployError as exc:
+                raise DeployError(
+                    f"rehearsal on a restored copy failed, target untouched: {exc}"
+                ) from exc

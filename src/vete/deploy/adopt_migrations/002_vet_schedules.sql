@@ -1,0 +1,3 @@
+-- vete-adopt 002: vete's schedule tables (working hours with breaks, time off) as vete's 002
+-- creates them. The original's own schedule tables, if any, are left alone.
+-- adopt:include 002

@@ -1,0 +1,2 @@
+-- Revert vete-adopt 002: vete's schedule tables go (with the default hours adopt wrote).
+-- adopt:include 002

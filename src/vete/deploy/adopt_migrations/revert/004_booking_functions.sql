@@ -1,0 +1,8 @@
+-- Revert vete-adopt 004: vete's booking functions go (vete's own revert scripts, newest
+-- first); the deployer then restores the original's definitions it recorded.
+-- adopt:include 009
+-- adopt:include 008
+-- adopt:include 007
+-- adopt:include 006
+-- adopt:include 005
+-- adopt:include 004

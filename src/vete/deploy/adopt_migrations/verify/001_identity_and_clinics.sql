@@ -1,0 +1,2 @@
+-- Verify vete-adopt 001: vete's own verify of 001 on the adopted tables.
+-- adopt:include 001

@@ -1,0 +1,1 @@
+-- adopt:include 002

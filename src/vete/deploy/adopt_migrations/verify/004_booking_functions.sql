@@ -1,0 +1,7 @@
+-- vete's verify scripts of 004-008 (009's checks vete's own tenant keys, which the adopted
+-- tables deliberately do not have: their original primary keys stay).
+-- adopt:include 004
+-- adopt:include 005
+-- adopt:include 006
+-- adopt:include 007
+-- adopt:include 008

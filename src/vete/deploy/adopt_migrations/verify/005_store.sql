@@ -1,0 +1,5 @@
+-- vete's verify scripts of 011-013 (010's checks vete's own tenant keys on the store tables,
+-- which the adopted tables deliberately do not have).
+-- adopt:include 011
+-- adopt:include 012
+-- adopt:include 013

@@ -1,0 +1,74 @@
+-- What `vete db adopt` reads before it changes anything: what the database is, and which
+-- rows break a rule vete is about to enforce.
+
+-- name: public_tables()
+-- Every table in schema public.
+SELECT c.relname AS name
+FROM pg_class c
+WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+ORDER BY 1;
+
+-- name: missing_columns(required)
+-- Of the columns required as {table: [column, ...]}, those schema public lacks.
+SELECT r.table_name, r.column_name
+FROM jsonb_each(CAST(:required AS jsonb)) AS t (table_name, cols)
+CROSS JOIN LATERAL jsonb_array_elements_text(t.cols) AS c (column_name)
+CROSS JOIN LATERAL (SELECT t.table_name, c.column_name) AS r
+WHERE NOT EXISTS (
+    SELECT 1 FROM information_schema.columns i
+    WHERE i.table_schema = 'public' AND i.table_name = r.table_name AND i.column_name = r.column_name
+)
+ORDER BY 1, 2;
+
+-- name: function_signatures(names)
+-- The signatures of the named functions in schema public (every overload).
+SELECT p.proname AS name, p.oid::regprocedure::text AS signature
+FROM pg_proc p
+WHERE p.pronamespace = 'public'::regnamespace AND p.proname = ANY (:names)
+ORDER BY 1, 2;
+
+-- name: history_sets()
+-- Per migration set: how many migrations the deployer has recorded, and how many are baselines.
+SELECT migration_set, count(*) AS migrations,
+       count(*) FILTER (WHERE created ? 'baseline') AS baselines
+FROM vete.schema_migrations
+GROUP BY 1
+ORDER BY 1;
+
+-- name: overlapping_appointments()
+-- Pairs of active appointments of one vet whose times overlap; "first" was created earlier.
+SELECT a.tenant_id, a.vet_id, v.full_name AS vet_name,
+       a.id AS first_id, a.start_time AS first_start, a.end_time AS first_end,
+       a.created_at AS first_created, a.status AS first_status,
+       b.id AS second_id, b.start_time AS second_start, b.end_time AS second_end,
+       b.created_at AS second_created, b.status AS second_status
+FROM public.appointments a
+JOIN public.appointments b
+  ON b.tenant_id = a.tenant_id AND b.vet_id = a.vet_id AND b.id <> a.id
+ AND (a.created_at, a.id::text) < (b.created_at, b.id::text)
+ AND a.start_time < b.end_time AND b.start_time < a.end_time
+LEFT JOIN public.profiles v ON v.id = a.vet_id AND v.tenant_id = a.tenant_id
+WHERE a.status NOT IN ('cancelled', 'no_show') AND a.deleted_at IS NULL
+  AND b.status NOT IN ('cancelled', 'no_show') AND b.deleted_at IS NULL
+ORDER BY a.tenant_id, a.vet_id, a.start_time, b.start_time;
+
+-- name: repeated_cart_lines()
+-- Carts in which one (id, type) appears on more than one line, with the quantities seen.
+SELECT c.tenant_id, c.id AS cart_id, c.customer_id, e.line ->> 'id' AS item_id,
+       e.line ->> 'type' AS item_type, count(*) AS lines,
+       jsonb_agg(e.line -> 'quantity' ORDER BY e.pos) AS quantities
+FROM public.store_carts c
+CROSS JOIN LATERAL jsonb_array_elements(
+    CASE WHEN jsonb_typeof(c.items) = 'array' THEN c.items ELSE '[]'::jsonb END
+) WITH ORDINALITY AS e (line, pos)
+GROUP BY c.tenant_id, c.id, c.customer_id, e.line ->> 'id', e.line ->> 'type'
+HAVING count(*) > 1
+ORDER BY 1, 2, 4;
+
+-- name: negative_stock()
+-- Inventory rows with fewer than zero units on hand.
+SELECT i.tenant_id, i.product_id, p.name AS product_name, i.stock_quantity
+FROM public.store_inventory i
+LEFT JOIN public.store_products p ON p.id = i.product_id AND p.tenant_id = i.tenant_id
+WHERE i.stock_quantity < 0
+ORDER BY 1, 2;

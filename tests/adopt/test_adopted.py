@@ -1,0 +1,271 @@
+"""After `vete db adopt --resolve` on the original's database: its data is all there, the
+three functions answer the original's callers, and the races the original lost now hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from tests.adopt.conftest import (
+    THE_THREE,
+    data_checksums,
+    load_original,
+    original_columns,
+    rows,
+    run_adopt,
+)
+from tests.booking.race import race
+from tests.deploy.conftest import schema_fingerprint
+from vete.deploy.adopt import AdoptReport
+from vete.session import act_as
+
+CANCELLED = "d0000000-0000-4000-8000-000000000002"
+KEPT = "d0000000-0000-4000-8000-000000000001"
+MERGED_CART = "f0000000-0000-4000-8000-000000000010"
+ADMIN = "a0000000-0000-4000-8000-000000000003"
+OWNER = "a0000000-0000-4000-8000-000000000010"
+PET = "b0000000-0000-4000-8000-000000000010"
+VET = "a0000000-0000-4000-8000-000000000002"
+SERVICE = "c0000000-0000-4000-8000-000000000001"
+ASUNCION = dt.timezone(dt.timedelta(hours=-3))  # no DST in Paraguay since 2024
+
+
+@pytest.fixture(scope="module")
+def adopted(
+    database_factory: Callable[..., str],
+) -> Iterator[tuple[str, AdoptReport, dict[str, Any]]]:
+    url = load_original(database_factory(empty=True))
+    columns = original_columns(url)
+    before = {
+        "columns": columns,
+        "data": data_checksums(url, columns, frozenset({CANCELLED, MERGED_CART})),
+        "cancelled": rows(url, "SELECT * FROM public.appointments WHERE id = %s", CANCELLED)[0],
+        "cart": rows(url, "SELECT * FROM public.store_carts WHERE id = %s", MERGED_CART)[0],
+    }
+    return url, run_adopt(url, resolve=True), before
+
+
+def test_no_row_of_the_original_is_lost(adopted: tuple[str, AdoptReport, dict[str, Any]]) -> None:
+    url, _, before = adopted
+    columns = before["columns"]
+    after = original_columns(url)  # nothing dropped or renamed; vete's columns come after
+    assert {t: cols[: len(columns[t])] for t, cols in after.items()} == columns
+    assert data_checksums(url, columns, frozenset({CANCELLED, MERGED_CART})) == before["data"]
+
+
+def test_the_later_of_the_overlapping_pair_is_cancelled_with_a_reason(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    url, report, before = adopted
+    assert report.resolutions is not None
+    listed = report.resolutions["cancelled_appointments"]
+    assert [str(a["appointment_id"]) for a in listed] == [CANCELLED]
+    assert listed[0]["owner_phone"] == "+595981111111"  # the clinic knows whom to call
+    row = rows(url, "SELECT * FROM public.appointments WHERE id = %s", CANCELLED)[0]
+    assert row["status"] == "cancelled"
+    assert KEPT in row["cancellation_reason"]
+    unchanged = {k: v for k, v in row.items() if k in before["cancelled"]}
+    for key in ("status", "cancelled_at", "cancellation_reason", "updated_at"):
+        unchanged.pop(key)
+    assert unchanged == {k: before["cancelled"][k] for k in unchanged}
+    log = rows(url, "SELECT * FROM vete.adopt_resolutions WHERE row_id = %s", CANCELLED)[0]
+    assert log["old_values"]["status"] == "confirmed"
+
+
+def test_repeated_cart_lines_merge_by_max_and_the_old_items_are_logged(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    url, _, before = adopted
+    items = rows(url, "SELECT items FROM public.store_carts WHERE id = %s", MERGED_CART)[0]["items"]
+    assert [(i["id"][-2:], i["quantity"]) for i in items] == [("01", 5), ("02", 1)]
+    log = rows(url, "SELECT * FROM vete.adopt_resolutions WHERE row_id = %s", MERGED_CART)[0]
+    assert log["old_values"]["items"] == before["cart"]["items"]
+
+
+def test_vets_without_hours_get_defaults_in_the_clinic_zone(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    url, report, _ = adopted
+    got = {(h["tenant_id"], h["source"], h["timezone"]) for h in report.default_hours}
+    assert ("vetsur", "default", "America/Asuncion") in got
+    assert ("adris", "services", "America/Asuncion") in got
+    assert ("madrid", "services", "Europe/Madrid") in got
+    assert {t["tenant_id"] for t in report.timezone_fallbacks} == {"luna", "vetsur"}
+    hours = rows(
+        url,
+        "SELECT weekday, starts_at::text, ends_at::text FROM public.vet_working_hours"
+        " WHERE vet_id = 'a0000000-0000-4000-8000-000000000021' ORDER BY weekday",
+    )
+    assert [(h["weekday"], h["starts_at"], h["ends_at"]) for h in hours] == [
+        (d, "08:00:00", "18:00:00") for d in range(1, 6)
+    ]
+
+
+def test_one_overload_each_and_vete_history_baselined(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    url, report, _ = adopted
+    counts = rows(
+        url,
+        "SELECT proname, count(*) AS n FROM pg_proc WHERE proname = ANY(%s) GROUP BY 1",
+        list(THE_THREE),
+    )
+    assert {r["proname"]: r["n"] for r in counts} == dict.fromkeys(THE_THREE, 1)
+    assert report.baseline == list(range(1, 14))
+    events = rows(url, "SELECT count(*) AS n FROM vete.deploy_events WHERE kind = 'baseline'")
+    assert events[0]["n"] == 13
+
+
+def rpc(conn: psycopg.Connection[Any], user: str, call: str, args: dict[str, Any]) -> Any:
+    """One PostgREST request: its own transaction, role authenticated, claims sub and role."""
+    with conn.transaction():
+        act_as(conn, user_id=user, role="authenticated")
+        return conn.execute(call, args).fetchone()["r"]  # type: ignore[index]
+
+
+def future_weekday(days_ahead: int, hour: int, minute: int = 0) -> dt.datetime:
+    day = dt.date.today() + dt.timedelta(days=days_ahead)
+    while day.isoweekday() > 5:
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ASUNCION)
+
+
+BOOK = (
+    "SELECT public.book_appointment_atomic(p_tenant_id => %(t)s, p_pet_id => %(pet)s,"
+    " p_service_id => %(svc)s, p_vet_id => %(vet)s, p_start_time => %(start)s,"
+    " p_duration_minutes => 30, p_reason => 'control', p_notes => NULL, p_booked_by => %(by)s) AS r"
+)
+
+
+def test_the_three_functions_answer_the_original_callers(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    url, _, _ = adopted
+    start = future_weekday(20, 9)
+    args = {"t": "adris", "pet": PET, "svc": SERVICE, "vet": VET, "start": start, "by": OWNER}
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        booked = rpc(conn, OWNER, BOOK, args)
+        assert set(booked) == {"success", "appointment_id", "start_time", "end_time", "status"}
+        assert booked["success"], booked
+        assert booked["status"] == "scheduled"
+        moved = rpc(
+            conn,
+            OWNER,
+            "SELECT public.reschedule_appointment_atomic(p_appointment_id => %(a)s,"
+            " p_new_start_time => %(s)s, p_user_id => %(u)s, p_is_staff => false) AS r",
+            {"a": booked["appointment_id"], "s": start + dt.timedelta(hours=1), "u": OWNER},
+        )
+        assert moved["success"], moved
+        assert moved["status"] == "scheduled"
+        assert {"appointment_id", "old_start_time", "new_start_time", "new_end_time"} <= set(moved)
+        product = "e0000000-0000-4000-8000-000000000002"
+        merged = rpc(
+            conn,
+            "a0000000-0000-4000-8000-000000000012",
+            "SELECT public.merge_cart_atomic(p_customer_id => %(c)s, p_tenant_id => 'adris',"
+            " p_new_items => %(i)s) AS r",
+            {
+                "c": "a0000000-0000-4000-8000-000000000012",
+                "i": json.dumps([{"id": product, "type": "product", "quantity": 2}]),
+            },
+        )
+        assert merged["success"]
+        assert merged["item_count"] == 1
+        assert merged["items"][0]["quantity"] == 2
+        assert merged["items"][0]["price"] == 60000
+        taken = rpc(conn, OWNER, BOOK, {**args, "start": start + dt.timedelta(hours=1)})
+        assert taken["error"] == "SLOT_UNAVAILABLE"
+
+
+def test_32_clients_racing_for_one_slot_book_it_once(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    url, _, _ = adopted
+    slots = [future_weekday(30, 9 + r // 2, 30 * (r % 2)) for r in range(12)]
+
+    def action(_: int, conn: psycopg.Connection[Any], start: dt.datetime) -> Any:
+        args = {"t": "adris", "pet": PET, "svc": SERVICE, "vet": VET, "start": start, "by": None}
+        return rpc(conn, ADMIN, BOOK, args)
+
+    def check(_: int, start: dt.datetime, results: list[Any]) -> None:
+        wins = [r for r in results if isinstance(r, dict) and r.get("success")]
+        codes = [r["error"] if isinstance(r, dict) else repr(r) for r in results if r not in wins]
+        assert len(wins) == 1, codes
+        assert codes == ["SLOT_UNAVAILABLE"] * 31, codes
+        held = rows(
+            url,
+            "SELECT count(*) AS n FROM public.appointments WHERE vet_id = %s AND start_time = %s"
+            " AND status NOT IN ('cancelled', 'no_show')",
+            VET,
+            start,
+        )
+        assert held[0]["n"] == 1
+
+    race(url, clients=32, rounds=len(slots), setup=lambda r: slots[r], action=action, check=check)
+
+
+def test_8_devices_merging_a_first_cart_lose_nothing(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    url, _, _ = adopted
+    products = [
+        rows(
+            url,
+            "WITH p AS (INSERT INTO public.store_products (tenant_id, sku, name, price)"
+            " VALUES ('adris', %s, %s, 1000) RETURNING id)"
+            " INSERT INTO public.store_inventory (tenant_id, product_id, stock_quantity)"
+            " SELECT 'adris', id, 1000 FROM p RETURNING product_id",
+            f"RACE-{i}",
+            f"race {i}",
+        )[0]["product_id"]
+        for i in range(8)
+    ]
+    rounds = 15
+
+    def setup(_: int) -> str:
+        customer = str(uuid.uuid4())
+        rows(
+            url,
+            "INSERT INTO public.profiles (id, tenant_id, role, full_name)"
+            " VALUES (%s, 'adris', 'owner', 'race')",
+            customer,
+        )
+        return customer
+
+    def action(device: int, conn: psycopg.Connection[Any], customer: str) -> Any:
+        items = [{"id": str(products[device]), "type": "product", "quantity": device + 1}]
+        return rpc(
+            conn,
+            customer,
+            "SELECT public.merge_cart_atomic(p_customer_id => %(c)s, p_tenant_id => 'adris',"
+            " p_new_items => %(i)s) AS r",
+            {"c": customer, "i": json.dumps(items)},
+        )
+
+    def check(_: int, customer: str, results: list[Any]) -> None:
+        assert all(isinstance(r, dict) and r["success"] for r in results), results
+        items = rows(url, "SELECT items FROM public.store_carts WHERE customer_id = %s", customer)
+        got = {i["id"]: i["quantity"] for i in items[0]["items"]}
+        assert got == {str(p): d + 1 for d, p in enumerate(products)}
+
+    race(url, clients=8, rounds=rounds, setup=setup, action=action, check=check)
+
+
+def test_adopting_again_changes_nothing(adopted: tuple[str, AdoptReport, dict[str, Any]]) -> None:
+    url, _, before = adopted
+    schema = schema_fingerprint(url)
+    history = rows(url, "SELECT count(*) AS n FROM vete.schema_migrations")
+    data = data_checksums(url, before["columns"])
+    report = run_adopt(url, resolve=True)
+    assert report.recognised["kind"] == "adopted"
+    assert not report.changed
+    assert schema_fingerprint(url) == schema
+    assert rows(url, "SELECT count(*) AS n FROM vete.schema_migrations") == history
+    assert data_checksums(url, before["columns"]) == data

@@ -1,0 +1,38 @@
+"""Undoing an adopt: the original's function definitions come back exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.adopt.conftest import function_definitions, rows, run_adopt
+from vete.db import connect
+from vete.deploy import maintain
+from vete.deploy.apply import Timeouts
+from vete.deploy.source import source_for
+from vete.errors import DeployError
+
+
+def test_revert_after_adopt_restores_the_original_functions(original_url: str) -> None:
+    before = function_definitions(original_url)
+    columns = rows(
+        original_url,
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = 'public' ORDER BY 1, 2",
+    )
+    run_adopt(original_url, resolve=True)
+    assert function_definitions(original_url) != before
+    with connect(original_url, autocommit=True) as conn:
+        with pytest.raises(DeployError, match="baseline by set 'vete-adopt'"):
+            maintain.revert(conn, source_for(None, None), to_version=None, timeouts=Timeouts())
+        done = maintain.revert(
+            conn, source_for(None, "vete-adopt"), to_version=0, timeouts=Timeouts()
+        )
+    assert [d["version"] for d in done] == [5, 4, 3, 2, 1]
+    assert function_definitions(original_url) == before
+    after = rows(
+        original_url,
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = 'public' ORDER BY 1, 2",
+    )
+    assert after == columns
+    assert rows(original_url, "SELECT count(*) AS n FROM vete.schema_migrations")[0]["n"] == 0
