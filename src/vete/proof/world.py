@@ -111,12 +111,5 @@ def remove_clinic(conn: psycopg.Connection[Any], tenant: str) -> int:
     return removed
 
 
-def leftovers(conn: psycopg.Connection[Any], tenant: str) -> int:
-    """Rows of the clinic still present (0 after :func:`remove_clinic`)."""
-    count = int(_queries.leftovers(conn, tenant=tenant))
-    conn.rollback()
-    return count
-
-
 def _ids(rows: Any) -> list[uuid.UUID]:
     return [row["id"] if isinstance(row, dict) else row[0] for row in rows]

@@ -91,13 +91,3 @@ SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM requests)
      + (SELECT count(*) FROM hours) + (SELECT count(*) FROM absences)
      + (SELECT count(*) FROM animals) + (SELECT count(*) FROM offered)
      + (SELECT count(*) FROM people) + (SELECT count(*) FROM clinic) AS removed;
-
--- name: leftovers(tenant)$
--- Rows of the clinic still in any table (0 after a clean removal).
-SELECT (SELECT count(*) FROM tenants WHERE id = :tenant)
-     + (SELECT count(*) FROM profiles WHERE tenant_id = :tenant)
-     + (SELECT count(*) FROM appointments WHERE tenant_id = :tenant)
-     + (SELECT count(*) FROM appointment_events WHERE tenant_id = :tenant)
-     + (SELECT count(*) FROM store_carts WHERE tenant_id = :tenant)
-     + (SELECT count(*) FROM store_orders WHERE tenant_id = :tenant)
-     + (SELECT count(*) FROM store_products WHERE tenant_id = :tenant) AS n;
