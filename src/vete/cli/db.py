@@ -7,6 +7,7 @@ import typer
 from vete.cli import backup as backup_cmds
 from vete.cli import deploy as deploy_cmds
 from vete.cli.output import console
+from vete.cli.proof import monitor_cmd
 from vete.config import get_settings
 from vete.db import EmbeddedServer, resolve_database_url
 
@@ -24,6 +25,7 @@ db_app.command("revert")(deploy_cmds.revert)
 db_app.command("history")(deploy_cmds.history_cmd)
 db_app.command("backup")(backup_cmds.backup)
 db_app.command("restore")(backup_cmds.restore)
+db_app.command("monitor")(monitor_cmd)
 
 
 @db_app.command("url")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -11,7 +10,9 @@ from rich.table import Table
 
 from vete.cli.output import console, err_console, print_json
 from vete.db import resolve_database_url
+from vete.proof import monitor as monitoring
 from vete.proof import race as racing
+from vete.proof.monitor import parse_duration
 from vete.proof.scenarios import SCENARIOS
 
 SCENARIO_NAMES = ", ".join(SCENARIOS)
@@ -112,5 +113,37 @@ def _print_race(report: racing.RaceReport) -> None:
         console.print("[bold red]VIOLATED[/]: see the scenarios above")
 
 
-def _unused(path: Path) -> Path:  # placeholder removed when bench lands
-    return path
+def monitor_cmd(
+    window: str = typer.Option(
+        "0s", "--window", help="Keep checking for this long (30s, 5m, 1h); default: once."
+    ),
+    interval: str = typer.Option("30s", "--interval", help="Time between checks in a window."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document instead of text."),
+) -> None:
+    """Check the invariants on the data: no overlapping active appointments of a vet, no
+    duplicate cart lines, no negative stock, and the deployed functions present and passing
+    their checks (verify scripts and probes, rolled back; nothing is written).
+
+    Exit code 21 when any check failed in any run.
+    """
+    window_s, interval_s = parse_duration(window), parse_duration(interval)
+    report = monitoring.monitor(
+        resolve_database_url(),
+        window_s=window_s,
+        interval_s=interval_s,
+        on_run=None if as_json else _print_run,
+    )
+    if as_json:
+        print_json(report.as_json())
+    if not report.ok:
+        raise typer.Exit(MONITOR_FAILED_EXIT)
+
+
+def _print_run(run: monitoring.Run) -> None:
+    mark = "[green]ok[/]" if run.ok else "[bold red]FAILED[/]"
+    console.print(f"[bold]{run.at:%Y-%m-%d %H:%M:%S}Z[/] {mark}")
+    for check in run.checks:
+        state = "[green]ok[/]" if check.ok else f"[bold red]{check.count} found[/]"
+        console.print(f"  {check.name:<26} {state}")
+        for detail in check.details:
+            console.print(f"    [dim]{detail}[/]", highlight=False)
