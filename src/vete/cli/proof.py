@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from vete.cli.output import console, err_console, print_json
 from vete.db import resolve_database_url
+from vete.proof import bench as benching
 from vete.proof import monitor as monitoring
 from vete.proof import race as racing
 from vete.proof.monitor import parse_duration
@@ -147,3 +149,49 @@ def _print_run(run: monitoring.Run) -> None:
         console.print(f"  {check.name:<26} {state}")
         for detail in check.details:
             console.print(f"    [dim]{detail}[/]", highlight=False)
+
+
+def bench_cmd(
+    quick: bool = typer.Option(False, "--quick", help="A short run of every benchmark."),
+    only: list[str] = typer.Option([], "--only", help="Run only this benchmark (repeatable)."),
+    bench_dir: Path = typer.Option(
+        Path("bench"), "--dir", help="Folder of benchmark scripts.", file_okay=False
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Where the reports go (default: <--dir>/results).", file_okay=False
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON report on stdout too."),
+) -> None:
+    """Run the benchmark scripts in bench/ (each a ratio to its baseline measured in the
+    same run) and write <timestamp>.md, .json and a .png plot of the ratios.
+
+    Every script that defines run(url, quick) is a benchmark; each makes and drops its own
+    scratch database on the server of DATABASE_URL (or the embedded one).
+    Exit code 22 when a benchmark failed (the others still run and are reported).
+    """
+    entries = benching.select(benching.discover(bench_dir.resolve()), only)
+    url = resolve_database_url()
+    with _progress(not as_json and sys.stderr.isatty()) as bar:
+        task = bar.add_task("benchmarks", total=len(entries))
+
+        count = iter(range(len(entries)))
+
+        def started(entry: benching.BenchEntry) -> None:
+            bar.update(task, description=entry.name, completed=next(count))
+
+        report = benching.run_all(url, entries, quick=quick, on_start=started)
+        bar.update(task, completed=len(entries))
+    paths = benching.write_reports(report, out or bench_dir / "results")
+    if as_json:
+        print_json(report.as_json())
+    else:
+        for r in report.results:
+            if "error" in r:
+                console.print(f"[bold red]{r['name']} failed[/]: {r['error']}")
+                continue
+            console.print(f"[bold]{r['name']}[/] {r['title']} [dim]({r['seconds']} s)[/]")
+            for label, value in (r.get("ratios") or {}).items():
+                console.print(f"  {label}: [bold]{value:.2f}x[/]")
+        console.print("reports: " + ", ".join(str(p) for p in paths))
+    if not report.ok:
+        raise typer.Exit(BENCH_FAILED_EXIT)
