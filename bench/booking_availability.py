@@ -14,12 +14,15 @@ slower than at 10k.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import date, timedelta
 from typing import Any
 
 import psycopg
-from booking_common import TENANT, fresh_database, percentile, seed_clinic
+from booking_common import TENANT, drop_database, fresh_database, percentile, seed_clinic
+
+from vete.db import resolve_database_url
 
 VETS = 100
 PER_DAY = 10
@@ -82,35 +85,72 @@ def time_slots(
     return percentile(samples, 50), percentile(samples, 99), int(found)
 
 
+def measure(server_url: str, sizes: list[int], calls: int) -> dict[str, Any]:
+    """p50/p99 of one vet-day's slots at each table size, in a scratch database."""
+    url = fresh_database(f"vete_bench_availability_{os.getpid()}", server_url)
+    rows: list[dict[str, Any]] = []
+    try:
+        ids = seed_clinic(url, vets=VETS)
+        with psycopg.connect(url) as conn:
+            version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+            have = 0
+            for size in sizes:
+                began = time.perf_counter()
+                have = fill_to(conn, ids, have, size)
+                filled = time.perf_counter() - began
+                middle = FIRST_DAY + timedelta(days=have // (VETS * PER_DAY) // 2)
+                p50, p99, found = time_slots(conn, ids, middle, calls)
+                rows.append(
+                    {
+                        "rows": have,
+                        "fill_s": round(filled, 1),
+                        "p50_ms": round(p50, 3),
+                        "p99_ms": round(p99, 3),
+                        "slots": found,
+                    }
+                )
+    finally:
+        drop_database(url)
+    first = rows[0]
+    return {
+        "name": "booking_availability",
+        "title": "get_available_slots latency as the appointments table grows",
+        "baseline": f"p99 at the smallest table ({first['rows']} rows), same run",
+        "server_version": version,
+        "rows": rows,
+        "ratios": {
+            f"p99 at {r['rows']} rows / at {first['rows']}": round(r["p99_ms"] / first["p99_ms"], 2)
+            for r in rows[1:]
+        },
+        "target": {f"p99 at {r['rows']} rows / at {first['rows']}": 1.5 for r in rows[1:]},
+    }
+
+
+def run(url: str, quick: bool) -> dict[str, Any]:
+    """vete bench's entry point: 1k and 10k rows, 100 calls with ``quick``."""
+    return measure(url, [1000, 10000], 100) if quick else measure(url, [10000, 1000000], 500)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--calls", type=int, default=500)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    url = fresh_database("vete_bench_availability")
-    ids = seed_clinic(url, vets=VETS)
-    results = []
-    with psycopg.connect(url) as conn:
-        version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-        print(f"PostgreSQL {version}; {VETS} vets x {PER_DAY} appointments/day; {args.calls} calls")
+    result = measure(resolve_database_url(), [int(s) for s in args.sizes.split(",")], args.calls)
+    print(
+        f"PostgreSQL {result['server_version']}; {VETS} vets x {PER_DAY} appointments/day;"
+        f" {args.calls} calls"
+    )
+    print(
+        f"{'rows':>10} {'fill s':>8} {'p50 ms':>8} {'p99 ms':>8} {'slots':>6} {'p99/p99@first':>14}"
+    )
+    first = result["rows"][0]["p99_ms"]
+    for r in result["rows"]:
         print(
-            f"{'rows':>10} {'fill s':>8} {'p50 ms':>8} {'p99 ms':>8}"
-            f" {'slots':>6} {'p99/p99@first':>14}"
+            f"{r['rows']:>10} {r['fill_s']:>8.1f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f}"
+            f" {r['slots']:>6} {r['p99_ms'] / first:>14.2f}",
+            flush=True,
         )
-        have = 0
-        for size in sizes:
-            began = time.perf_counter()
-            have = fill_to(conn, ids, have, size)
-            filled = time.perf_counter() - began
-            middle = FIRST_DAY + timedelta(days=have // (VETS * PER_DAY) // 2)
-            p50, p99, found = time_slots(conn, ids, middle, args.calls)
-            results.append(p99)
-            print(
-                f"{have:>10} {filled:>8.1f} {p50:>8.2f} {p99:>8.2f} {found:>6}"
-                f" {p99 / results[0]:>14.2f}",
-                flush=True,
-            )
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ from vete.migrations import apply_for_tests
 TENANT = "benchclinic"
 
 
-def fresh_database(name: str) -> str:
-    """Recreate ``name`` on vete's server (DATABASE_URL or embedded) with vete's schema."""
-    admin_url = resolve_database_url()
+def fresh_database(name: str, admin_url: str | None = None) -> str:
+    """Recreate ``name`` on ``admin_url``'s server (default: DATABASE_URL or embedded) with
+    vete's schema."""
+    admin_url = admin_url or resolve_database_url()
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
@@ -27,6 +28,15 @@ def fresh_database(name: str) -> str:
     url = conninfo.make_conninfo(admin_url, dbname=name)
     apply_for_tests(url)
     return url
+
+
+def drop_database(url: str) -> None:
+    """Drop the database ``url`` names (from that server's postgres database)."""
+    name = conninfo.conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(conninfo.make_conninfo(url, dbname="postgres"), autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def seed_clinic(url: str, *, vets: int) -> dict[str, Any]:

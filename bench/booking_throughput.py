@@ -15,6 +15,7 @@ Every call commits (synchronous_commit as the server has it). Target: booking >=
 from __future__ import annotations
 
 import argparse
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -22,9 +23,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
-from booking_common import TENANT, fresh_database, seed_clinic
+from booking_common import TENANT, drop_database, fresh_database, seed_clinic
 from psycopg import sql
 
+from vete.db import resolve_database_url
 from vete.session import act_as
 
 START = datetime(2031, 1, 1, tzinfo=UTC)
@@ -80,7 +82,9 @@ def make_ops(
     }
 
 
-def run(url: str, op: Callable[..., None], vets: list[Any], seconds: float, offset: int) -> float:
+def run_op(
+    url: str, op: Callable[..., None], vets: list[Any], seconds: float, offset: int
+) -> float:
     """Calls/s of ``op`` with one client per vet for ``seconds``."""
     counts = [0] * len(vets)
     barrier = threading.Barrier(len(vets) + 1)
@@ -106,33 +110,65 @@ def run(url: str, op: Callable[..., None], vets: list[Any], seconds: float, offs
     return sum(counts) / (time.perf_counter() - began)
 
 
+def measure(server_url: str, seconds: float, levels: list[int]) -> dict[str, Any]:
+    """Calls/s per operation and client count in a scratch database on ``server_url``."""
+    url = fresh_database(f"vete_bench_throughput_{os.getpid()}", server_url)
+    try:
+        ids = seed_clinic(url, vets=max(levels))
+        with psycopg.connect(url) as conn:
+            conn.execute(BASELINE_DDL)
+            version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+        ops = make_ops(ids)
+        rows = []
+        for n, clients in enumerate(levels):
+            rates = {
+                name: run_op(url, op, ids["vets"][:clients], seconds, offset=1000 * (n * 10 + i))
+                for i, (name, op) in enumerate(ops.items())
+            }
+            rows.append({"clients": clients} | {name: round(r) for name, r in rates.items()})
+    finally:
+        drop_database(url)
+    base = "(b) insert + overlap constraint"
+    ratios = {
+        f"{name} / (b), {row['clients']} clients": round(row[name] / row[base], 2)
+        for row in rows
+        for name in ("booking, service role", "booking, owner over RPC")
+    }
+    return {
+        "name": "booking_throughput",
+        "title": "book_appointment_atomic calls/s against inserts in the same run",
+        "baseline": "(b): a plain INSERT into a copy of appointments with the overlap constraint",
+        "server_version": version,
+        "rows": rows,
+        "ratios": ratios,
+        "target": {label: 0.8 for label in ratios},
+    }
+
+
+def run(url: str, quick: bool) -> dict[str, Any]:
+    """vete bench's entry point: 0.5 s per cell at 1 and 4 clients with ``quick``."""
+    return measure(url, 0.5, [1, 4]) if quick else measure(url, 5.0, [1, 4, 16])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", default="1,4,16")
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
-    url = fresh_database("vete_bench_throughput")
-    ids = seed_clinic(url, vets=max(levels))
-    with psycopg.connect(url) as conn:
-        conn.execute(BASELINE_DDL)
-        version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    ops = make_ops(ids)
-    print(f"PostgreSQL {version}; {args.seconds:g} s per cell; calls/s (one commit per call)")
-    print(f"{'clients':>8} " + " ".join(f"{name:>32}" for name in ops) + f" {'booking/(b)':>12}")
-    for n, clients in enumerate(levels):
-        rates = {
-            name: run(url, op, ids["vets"][:clients], args.seconds, offset=1000 * (n * 10 + i))
-            for i, (name, op) in enumerate(ops.items())
-        }
-        base = rates["(b) insert + overlap constraint"]
+    result = measure(resolve_database_url(), args.seconds, levels)
+    names = [k for k in result["rows"][0] if k != "clients"]
+    print(f"PostgreSQL {result['server_version']}; {args.seconds:g} s per cell; calls/s")
+    print(f"{'clients':>8} " + " ".join(f"{name:>32}" for name in names) + f" {'booking/(b)':>12}")
+    base = "(b) insert + overlap constraint"
+    for row in result["rows"]:
         ratio = " / ".join(
-            f"{rates[name] / base:.2f}"
+            f"{row[name] / row[base]:.2f}"
             for name in ("booking, service role", "booking, owner over RPC")
         )
         print(
-            f"{clients:>8} "
-            + " ".join(f"{rate:>32.0f}" for rate in rates.values())
+            f"{row['clients']:>8} "
+            + " ".join(f"{row[name]:>32}" for name in names)
             + f" {ratio:>12}"
         )
 

@@ -48,7 +48,7 @@ def device_items(products: list[str], device: int, i: int) -> Jsonb:
     )
 
 
-def run(
+def run_case(
     url: str, devices: int, customers: list[str], products: list[str], seconds: float, kind: str
 ) -> float:
     """Writes per second over ``devices`` connections for ``seconds``."""
@@ -97,14 +97,9 @@ def scratch_database(url: str) -> tuple[str, Callable[[], None]]:
     return target, drop
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-
-    url, drop = scratch_database(resolve_database_url())
+def measure(server_url: str, seconds: float, repeats: int) -> dict[str, Any]:
+    """Every case, in a scratch database on ``server_url``; the result vete bench reports."""
+    url, drop = scratch_database(server_url)
     try:
         with connect(url) as conn:
             ids = QUERIES.create_bench_shop(conn, customers=8, products=20)
@@ -119,9 +114,9 @@ def main() -> None:
         rows = []
         for label, devices, who in cases:
             rates: dict[str, list[float]] = {"upsert": [], "merge": []}
-            for _ in range(args.repeats):
+            for _ in range(repeats):
                 for kind in ("upsert", "merge"):
-                    rates[kind].append(run(url, devices, who, products, args.seconds, kind))
+                    rates[kind].append(run_case(url, devices, who, products, seconds, kind))
             upsert, merge = (statistics.median(rates[k]) for k in ("upsert", "merge"))
             rows.append(
                 {
@@ -133,6 +128,30 @@ def main() -> None:
             )
     finally:
         drop()
+    return {
+        "name": "store_merge",
+        "title": "merge_cart_atomic against a plain upsert of the same JSON",
+        "baseline": "INSERT ... ON CONFLICT DO UPDATE of the same items (no validation, no merge)",
+        "server_version": version,
+        "rows": rows,
+        "ratios": {f"merge / upsert, {r['case']}": r["ratio"] for r in rows},
+        "target": {f"merge / upsert, {r['case']}": TARGET for r in rows},
+    }
+
+
+def run(url: str, quick: bool) -> dict[str, Any]:
+    """vete bench's entry point: a short run (0.3 s, once) with ``quick``."""
+    return measure(url, 0.3, 1) if quick else measure(url, 3.0, 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = measure(resolve_database_url(), args.seconds, args.repeats)
+    version, rows = result["server_version"], result["rows"]
 
     if args.json:
         print(json.dumps({"server_version": version, "target": TARGET, "results": rows}))

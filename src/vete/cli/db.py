@@ -8,6 +8,7 @@ from vete.cli import adopt as adopt_cmds
 from vete.cli import backup as backup_cmds
 from vete.cli import deploy as deploy_cmds
 from vete.cli.output import console
+from vete.cli.proof import monitor_cmd
 from vete.config import get_settings
 from vete.db import EmbeddedServer, resolve_database_url
 
@@ -26,6 +27,7 @@ db_app.command("history")(deploy_cmds.history_cmd)
 db_app.command("backup")(backup_cmds.backup)
 db_app.command("restore")(backup_cmds.restore)
 db_app.command("adopt")(adopt_cmds.adopt)
+db_app.command("monitor")(monitor_cmd)
 
 
 @db_app.command("url")

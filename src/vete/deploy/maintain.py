@@ -28,10 +28,12 @@ class VerifyReport:
         return not self.failures
 
 
-def verify(conn: psycopg.Connection[Any], source: Source) -> VerifyReport:
+def verify(conn: psycopg.Connection[Any], source: Source, *, record: bool = True) -> VerifyReport:
     """Rerun every applied migration's verify script and probe its functions; change nothing.
 
     This is the check the original runbook should have had: it calls what is deployed.
+    With ``record=False`` (``vete db monitor``, which verifies every interval) no history
+    event is written either.
     """
     files = source.load().by_version()
     report = VerifyReport()
@@ -60,6 +62,8 @@ def verify(conn: psycopg.Connection[Any], source: Source) -> VerifyReport:
             entry["probed"] = [f.signature for f in functions if f.language == "plpgsql"]
             report.checked.append(entry)
         raise psycopg.Rollback()
+    if not record:
+        return report
     with conn.transaction():
         record_event(
             conn,

@@ -1,0 +1,1 @@
+"""Proof tools: ``vete race`` (concurrent workloads), ``vete bench`` and ``vete db monitor``."""
