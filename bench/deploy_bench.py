@@ -195,6 +195,21 @@ def bench_backup_and_deploy(url: str, size_mb: int, repeats: int) -> dict[str, A
     }
 
 
+def run(url: str, quick: bool) -> dict[str, Any]:
+    """vete bench's entry point: 64 MB of appointments and one repeat with ``quick``."""
+    size_mb, repeats = (64, 1) if quick else (1024, 3)
+    rows = [bench_full_set(url, repeats), bench_backup_and_deploy(url, size_mb, repeats)]
+    return {
+        "name": "deploy_bench",
+        "title": "vete db deploy against psql -f and pg_dump of the same files",
+        "baseline": "psql -1 -f of each file; pg_dump -Fc plus psql -f",
+        "rows": rows,
+        # Time ratios (vete over baseline): the price of linting, probing and proving.
+        "ratios": {row["name"]: row["ratio"] for row in rows},
+        "target": {},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=int, default=1024)
