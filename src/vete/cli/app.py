@@ -12,24 +12,26 @@ from vete.cli.proof import bench_cmd, race_cmd
 HELP = """\
 vete: the booking and store core of a multi-clinic veterinary platform, on PostgreSQL.
 
-Where the data lives: with DATABASE_URL set (a libpq URL such as
-postgresql://user:pass@host:5432/db), every command acts on that database.
-Without it, vete starts its own embedded PostgreSQL (from a pip package) with its
-files under VETE_DATA_DIR (default: your per-user data directory) and reuses it on
-every later run.
+**Where the data lives.** With DATABASE_URL set (a libpq URL such as
+postgresql://user:pass@host:5432/db) every command acts on that database. Without it,
+vete starts its own embedded PostgreSQL (from a pip package), keeps its files under
+VETE_DATA_DIR (default: your per-user data directory) and reuses it on every later run.
 
-Examples:
+**First steps.**
 
-  vete db status                 what vete is connected to
-  psql "$(vete db url)"          open psql on the same database
-  DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test vete db status
+* `vete serve` — deploy, load the demo into the embedded database, serve http://127.0.0.1:8000
+* `vete db status` — what is deployed where; `psql "$(vete db url)"` opens psql on it
+* `vete db deploy` — apply pending migrations, proven (see `vete db deploy --help`)
+* `vete race --compare naive` — watch vete hold where a naive implementation breaks
+
+Exit codes are documented per failure class in docs/cli.md.
 """
 
 app = typer.Typer(
     name="vete",
     help=HELP,
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
