@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -78,7 +79,12 @@ def create_app(
 
 
 def app_from_env(**kwargs: Any) -> FastAPI:
-    """The app on ``DATABASE_URL`` (or the embedded server), for ``uvicorn --factory``."""
+    """The app on ``DATABASE_URL`` (or the embedded server), for ``uvicorn --factory``.
+
+    ``VETE_DEMO_LOGIN=1`` offers the demo sign-in; ``VETE_POOL_SIZE`` sizes the pool.
+    """
     from vete.db import resolve_database_url
 
+    kwargs.setdefault("demo_login", os.environ.get("VETE_DEMO_LOGIN") == "1")
+    kwargs.setdefault("pool_size", int(os.environ.get("VETE_POOL_SIZE") or 10))
     return create_app(resolve_database_url(), **kwargs)

@@ -7,6 +7,7 @@ import typer
 from vete import __version__
 from vete.cli.db import db_app
 from vete.cli.demo import demo_cmd
+from vete.cli.serve import serve_cmd, token_cmd
 
 HELP = """\
 vete: the booking and store core of a multi-clinic veterinary platform, on PostgreSQL.
@@ -34,6 +35,8 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.command("demo")(demo_cmd)
+app.command("serve")(serve_cmd)
+app.command("token")(token_cmd)
 
 
 def _version(value: bool) -> None:
