@@ -29,7 +29,7 @@ from vete.api.deps import (
     counted,
     transaction,
 )
-from vete.errors import Forbidden, NotFound
+from vete.errors import Forbidden, InvalidInput, NotFound
 from vete.web.render import HERE, next_open_day, render
 
 router = APIRouter(include_in_schema=False)
@@ -155,11 +155,18 @@ def book(
     conn: ConnDep,
     state: StateDep,
     service_id: Annotated[uuid.UUID, Form()],
-    vet_id: Annotated[uuid.UUID, Form()],
     pet_id: Annotated[uuid.UUID, Form()],
-    start_time: Annotated[datetime, Form()],
+    slot: Annotated[str, Form(max_length=100, pattern=r"^[0-9a-fA-F-]{36}\|.+$")],
     request_key: Annotated[str, Form(max_length=200)],
 ) -> Response:
+    """Book the slot clicked (``vet_id|start``); the key makes a double click book once."""
+    vet, _, start = slot.partition("|")
+    try:
+        vet_id, start_time = uuid.UUID(vet), datetime.fromisoformat(start)
+    except ValueError as exc:
+        raise InvalidInput(f"not a slot: {slot!r}") from exc
+    if start_time.tzinfo is None:
+        raise InvalidInput(f"not a slot: {slot!r}")
     with counted(state.metrics.bookings, "book"):
         booked = booking.book(
             conn,
@@ -168,7 +175,7 @@ def book(
             service_id=service_id,
             vet_id=vet_id,
             start=start_time,
-            idempotency_key=request_key,
+            idempotency_key=f"{request_key}-{slot}",
         )
     return _see_other(f"/c/{tenant_id}/appointments?booked={booked.appointment_id}")
 
