@@ -12,6 +12,8 @@ Status = Literal[
 ]
 ItemType = Literal["product", "service"]
 Text = Annotated[str, Field(max_length=2000)]
+#: PostgreSQL's int: a larger number would not even reach the SQL function's own check.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 class Body(BaseModel):
@@ -25,7 +27,7 @@ class BookRequest(Body):
     service_id: UUID
     vet_id: UUID
     start_time: AwareDatetime = Field(description="ISO 8601 with an offset.")
-    duration_minutes: int | None = Field(default=None, description="Default: the service's.")
+    duration_minutes: Int32 | None = Field(default=None, description="Default: the service's.")
     reason: Text | None = None
     notes: Text | None = None
 
@@ -56,13 +58,13 @@ class CartItem(BaseModel):
 
     id: Annotated[str, Field(min_length=1, max_length=200)]
     type: ItemType
-    quantity: int = 1
+    quantity: Int32 = 1
 
 
 class QuantityRequest(Body):
     """The new quantity of one line (0 removes it)."""
 
-    quantity: int
+    quantity: Int32
 
 
 class MergeRequest(Body):
