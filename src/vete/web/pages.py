@@ -160,7 +160,7 @@ def book(
     request_key: Annotated[str, Form(max_length=200)],
 ) -> Response:
     """Book the slot clicked (``vet_id|start``); the key makes a double click book once."""
-    vet, _, start = slot.partition("|")
+    vet, _sep, start = slot.partition("|")
     try:
         vet_id, start_time = uuid.UUID(vet), datetime.fromisoformat(start)
     except ValueError as exc:
