@@ -122,12 +122,20 @@ async def http_run(
     }
 
 
-PGBENCH_SCRIPT = """\\set slot random(0, 20000000)
-BEGIN;
-SELECT set_config('request.jwt.claims', '{claims}', true), set_config('role', 'authenticated', true);
-SELECT book_appointment_atomic(p_tenant_id => '{tenant}', p_pet_id => '{pet}', p_service_id => '{service}', p_vet_id => (SELECT vet FROM bench_vets WHERE n = :client_id % {vets}), p_start_time => '2040-01-01 00:00+00'::timestamptz + :slot * interval '30 minutes');
-COMMIT;
-"""
+PGBENCH_SCRIPT = "\n".join(
+    [
+        r"\set slot random(0, 20000000)",
+        "BEGIN;",
+        "SELECT set_config('request.jwt.claims', '{claims}', true),"
+        " set_config('role', 'authenticated', true);",
+        "SELECT book_appointment_atomic(p_tenant_id => '{tenant}', p_pet_id => '{pet}',"
+        " p_service_id => '{service}',"
+        " p_vet_id => (SELECT vet FROM bench_vets WHERE n = :client_id % {vets}),"
+        " p_start_time => '2040-01-01 00:00+00'::timestamptz + :slot * interval '30 minutes');",
+        "COMMIT;",
+        "",
+    ]
+)
 
 
 def pgbench_run(url: str, ids: dict[str, Any], clients: int, seconds: float) -> dict[str, float]:
@@ -215,16 +223,20 @@ def main() -> None:
         proc.terminate()
         proc.wait(timeout=30)
     print(
-        f"PostgreSQL {version}; {args.seconds:g} s per cell; uvicorn workers={args.workers}, pool={args.pool_size}/worker"
+        f"PostgreSQL {version}; {args.seconds:g} s per cell;"
+        f" uvicorn workers={args.workers}, pool={args.pool_size}/worker"
     )
     print(
-        "| clients | pgbench tx/s | pgbench p50 / p99 ms | HTTP req/s | HTTP p50 / p99 ms | HTTP/pgbench | non-201 |"
+        "| clients | pgbench tx/s | pgbench p50 / p99 ms | HTTP req/s | HTTP p50 / p99 ms"
+        " | HTTP/pgbench | non-201 |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for clients, pg, web in rows:
+        ratio = web["rate"] / pg["rate"]
         print(
-            f"| {clients} | {pg['rate']:.0f} | {pg['p50_ms']:.1f} / {pg['p99_ms']:.1f} | {web['rate']:.0f} |"
-            f" {web['p50_ms']:.1f} / {web['p99_ms']:.1f} | {web['rate'] / pg['rate']:.2f}x | {web['failures']:.0f} |"
+            f"| {clients} | {pg['rate']:.0f} | {pg['p50_ms']:.1f} / {pg['p99_ms']:.1f}"
+            f" | {web['rate']:.0f} | {web['p50_ms']:.1f} / {web['p99_ms']:.1f}"
+            f" | {ratio:.2f}x | {web['failures']:.0f} |"
         )
 
 
