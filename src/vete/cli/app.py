@@ -8,6 +8,7 @@ from vete import __version__
 from vete.cli.db import db_app
 from vete.cli.demo import demo_cmd
 from vete.cli.proof import bench_cmd, race_cmd
+from vete.cli.serve import serve_cmd, token_cmd
 
 HELP = """\
 vete: the booking and store core of a multi-clinic veterinary platform, on PostgreSQL.
@@ -39,6 +40,8 @@ app.add_typer(db_app, name="db")
 app.command("demo")(demo_cmd)
 app.command("race")(race_cmd)
 app.command("bench")(bench_cmd)
+app.command("serve")(serve_cmd)
+app.command("token")(token_cmd)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,244 @@
+"""Booking over HTTP (vete serve's app under uvicorn) against pgbench calling the same SQL
+function directly, in the same run: requests/s and p50/p99 at 16 and 64 clients.
+
+    .venv/bin/python bench/api_booking.py [--seconds 10] [--clients 16,64] [--workers 2]
+
+HTTP: each client (an asyncio task with a keep-alive connection) books consecutive 30-minute
+slots of its own vet with an owner's Bearer token: POST /api/clinics/{id}/appointments, one
+transaction per request (act_as + book_appointment_atomic + commit), as the API does.
+pgbench: the same transaction (set the claims, SET LOCAL ROLE authenticated, call
+book_appointment_atomic, COMMIT) with -M prepared, each client on its own vet at random
+slots. Targets: HTTP >= 0.3 x pgbench; p99 < 50 ms at 16 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from booking_common import TENANT, fresh_database, percentile, seed_clinic
+
+from vete.api import mint_token
+from vete.db.embedded import bin_dir
+
+SECRET = "bench-secret-0123456789-0123456789-0123"
+START = datetime(2031, 1, 1, tzinfo=UTC)
+SLOT = timedelta(minutes=30)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(url: str, *, workers: int, pool_size: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "VETE_JWT_SECRET": SECRET,
+        "VETE_POOL_SIZE": str(pool_size),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "vete.api.app:app_from_env",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the API server did not start")
+
+
+async def http_run(
+    base: str, ids: dict[str, Any], clients: int, seconds: float, offset: int
+) -> dict[str, float]:
+    token = mint_token(SECRET, user_id=ids["owner"], ttl_s=3600)
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    failures = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(n: int) -> None:
+        nonlocal failures
+        vet = ids["vets"][n % len(ids["vets"])]
+        slot = offset
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as c:
+            while time.perf_counter() < deadline:
+                body = {
+                    "pet_id": str(ids["pet"]),
+                    "service_id": str(ids["service"]),
+                    "vet_id": str(vet),
+                    "start_time": (START + slot * SLOT).isoformat(),
+                }
+                slot += 1
+                t0 = time.perf_counter()
+                r = await c.post(f"/api/clinics/{TENANT}/appointments", json=body)
+                latencies.append(time.perf_counter() - t0)
+                if r.status_code != 201:
+                    failures += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    elapsed = time.perf_counter() - started
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "failures": failures,
+    }
+
+
+PGBENCH_SCRIPT = "\n".join(
+    [
+        r"\set slot random(0, 20000000)",
+        "BEGIN;",
+        "SELECT set_config('request.jwt.claims', '{claims}', true),"
+        " set_config('role', 'authenticated', true);",
+        "SELECT book_appointment_atomic(p_tenant_id => '{tenant}', p_pet_id => '{pet}',"
+        " p_service_id => '{service}',"
+        " p_vet_id => (SELECT vet FROM bench_vets WHERE n = :client_id % {vets}),"
+        " p_start_time => '2040-01-01 00:00+00'::timestamptz + :slot * interval '30 minutes');",
+        "COMMIT;",
+        "",
+    ]
+)
+
+
+def pgbench_run(url: str, ids: dict[str, Any], clients: int, seconds: float) -> dict[str, float]:
+    params = psycopg.conninfo.conninfo_to_dict(url)
+    claims = json.dumps({"sub": str(ids["owner"]), "role": "authenticated"})
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "book.sql"
+        script.write_text(
+            PGBENCH_SCRIPT.format(
+                claims=claims,
+                tenant=TENANT,
+                pet=ids["pet"],
+                service=ids["service"],
+                vets=len(ids["vets"]),
+            )
+        )
+        env = {
+            **os.environ,
+            "PGHOST": str(params.get("host", "")),
+            "PGPORT": str(params.get("port") or 5432),
+            "PGUSER": str(params.get("user", "postgres")),
+            "PGDATABASE": str(params["dbname"]),
+        }
+        if params.get("password"):
+            env["PGPASSWORD"] = str(params["password"])
+        subprocess.run(
+            [
+                str(bin_dir() / "pgbench"),
+                "-n",
+                "-M",
+                "prepared",
+                "-c",
+                str(clients),
+                "-j",
+                "2",
+                "-T",
+                str(int(seconds)),
+                "-f",
+                str(script),
+                "-l",
+                "--log-prefix",
+                str(Path(tmp) / "log"),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            cwd=tmp,
+        )
+        latencies = []
+        for log in Path(tmp).glob("log*"):
+            for line in log.read_text().splitlines():
+                latencies.append(int(line.split()[2]) / 1e6)
+    return {
+        "rate": len(latencies) / seconds,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "failures": 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", default="16,64")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pool-size", type=int, default=16)
+    args = parser.parse_args()
+    url = fresh_database("vete_bench_api")
+    ids = seed_clinic(url, vets=64)
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE TABLE bench_vets (n int PRIMARY KEY, vet uuid NOT NULL)")
+        conn.cursor().executemany(
+            "INSERT INTO bench_vets VALUES (%s, %s)", list(enumerate(ids["vets"]))
+        )
+        conn.execute("GRANT SELECT ON bench_vets TO authenticated")
+        version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+    proc, base = start_server(url, workers=args.workers, pool_size=args.pool_size)
+    rows = []
+    try:
+        for i, clients in enumerate(int(c) for c in args.clients.split(",")):
+            pg = pgbench_run(url, ids, clients, args.seconds)
+            web = asyncio.run(http_run(base, ids, clients, args.seconds, offset=i * 1_000_000))
+            rows.append((clients, pg, web))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print(
+        f"PostgreSQL {version}; {args.seconds:g} s per cell;"
+        f" uvicorn workers={args.workers}, pool={args.pool_size}/worker"
+    )
+    print(
+        "| clients | pgbench tx/s | pgbench p50 / p99 ms | HTTP req/s | HTTP p50 / p99 ms"
+        " | HTTP/pgbench | non-201 |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for clients, pg, web in rows:
+        ratio = web["rate"] / pg["rate"]
+        print(
+            f"| {clients} | {pg['rate']:.0f} | {pg['p50_ms']:.1f} / {pg['p99_ms']:.1f}"
+            f" | {web['rate']:.0f} | {web['p50_ms']:.1f} / {web['p99_ms']:.1f}"
+            f" | {ratio:.2f}x | {web['failures']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""The FastAPI application: the JSON API under /api, the web pages under /, /health, /metrics."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from vete import __version__
+from vete.api import problems
+from vete.api.auth import Verifier, shared_secret, verifier_from_env
+from vete.api.deps import AppState
+from vete.api.observe import Metrics, ObserveMiddleware
+from vete.api.routes import appointments, cart, clinics, health
+from vete.db import make_pool
+from vete.deploy.source import vete_source
+
+DESCRIPTION = """\
+Booking and store for veterinary clinics. Send `Authorization: Bearer <JWT>` (HS256 with the
+shared secret, or RS256/ES256 from the configured JWKS; claims `sub`, `role`, `exp`).
+Each request is one transaction acting as the token's user, so the database enforces who
+may do what. Errors are `application/problem+json` with the business `code`.
+"""
+
+
+def create_app(
+    database_url: str,
+    *,
+    verifier: Verifier | None = None,
+    secret: str | None = None,
+    pool_size: int = 10,
+    pool_timeout_s: float = 2.0,
+    demo_login: bool = False,
+) -> FastAPI:
+    """The app; the connection pool opens at startup and closes at shutdown."""
+    secret = secret or shared_secret()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = make_pool(
+            database_url,
+            min_size=min(2, pool_size),
+            max_size=pool_size,
+            timeout=pool_timeout_s,
+            application_name="vete api",
+        )
+        app.state.vete = AppState(
+            pool=pool,
+            verifier=verifier or verifier_from_env(),
+            metrics=metrics,
+            migrations=vete_source().load(),
+            secret=secret,
+            demo_login=demo_login,
+            pool_timeout_s=pool_timeout_s,
+        )
+        try:
+            yield
+        finally:
+            pool.close()
+
+    app = FastAPI(
+        title="vete",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    for router in (clinics.router, appointments.router, cart.router, health.router):
+        app.include_router(router)
+    from vete.web import pages
+
+    pages.mount(app)
+    app.add_middleware(ObserveMiddleware, metrics=metrics)
+    return app
+
+
+def app_from_env(**kwargs: Any) -> FastAPI:
+    """The app on ``DATABASE_URL`` (or the embedded server), for ``uvicorn --factory``.
+
+    ``VETE_DEMO_LOGIN=1`` offers the demo sign-in; ``VETE_POOL_SIZE`` sizes the pool.
+    """
+    from vete.db import resolve_database_url
+
+    kwargs.setdefault("demo_login", os.environ.get("VETE_DEMO_LOGIN") == "1")
+    kwargs.setdefault("pool_size", int(os.environ.get("VETE_POOL_SIZE") or 10))
+    return create_app(resolve_database_url(), **kwargs)

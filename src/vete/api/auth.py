@@ -1,0 +1,149 @@
+"""JWT verification as Supabase signs them (HS256 secret, or RS256/ES256 from a JWKS).
+
+Claims used: ``sub`` (the auth user id), ``role`` (``authenticated`` …) and ``exp``;
+``aud``, when present, must be ``authenticated`` as Supabase issues it. The clinic is
+never a claim: it comes from the user's profile, which the database reads itself.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import jwt
+
+from vete.config import get_settings
+from vete.errors import ConfigError, VeteError
+from vete.session import ROLES, Role
+
+#: Asymmetric algorithms accepted from a JWKS; HS256 only with the shared secret.
+KEY_ALGORITHMS = ("RS256", "ES256")
+AUDIENCE = "authenticated"
+SECRET_FILE = "jwt_secret"
+
+
+class Unauthenticated(VeteError):
+    """Raised when a request has no valid bearer token (missing, expired, badly signed)."""
+
+    code = "UNAUTHENTICATED"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Identity:
+    """A verified caller: the JWT ``sub`` and the database role to act as."""
+
+    user_id: UUID | None
+    role: Role
+    claims: dict[str, Any]
+
+
+class Verifier:
+    """Checks bearer tokens against a shared secret and/or a JWKS (file or URL)."""
+
+    def __init__(
+        self,
+        *,
+        secret: str | None = None,
+        jwks_file: Path | None = None,
+        jwks_url: str | None = None,
+    ) -> None:
+        if not (secret or jwks_file or jwks_url):
+            raise ConfigError("no JWT key: set VETE_JWT_SECRET, VETE_JWKS_FILE or VETE_JWKS_URL")
+        self.secret = secret
+        self._jwks: jwt.PyJWKSet | None = None
+        self._client: jwt.PyJWKClient | None = None
+        if jwks_file is not None:
+            self._jwks = jwt.PyJWKSet.from_json(jwks_file.read_text())
+        if jwks_url:
+            self._client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300)
+
+    def _key_for(self, token: str) -> tuple[Any, list[str]]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated(f"malformed token: {exc}") from exc
+        alg = header.get("alg")
+        if alg == "HS256" and self.secret:
+            return self.secret, ["HS256"]
+        if alg in KEY_ALGORITHMS and (self._jwks or self._client):
+            kid = header.get("kid")
+            try:
+                if self._jwks is not None:
+                    matches = [k for k in self._jwks.keys if kid is None or k.key_id == kid]
+                    if not matches:
+                        raise Unauthenticated(f"no key {kid!r} in the JWKS")
+                    return matches[0].key, [str(alg)]
+                assert self._client is not None
+                return self._client.get_signing_key_from_jwt(token).key, [str(alg)]
+            except jwt.PyJWKClientError as exc:
+                raise Unauthenticated(f"signing key not found: {exc}") from exc
+        raise Unauthenticated(f"tokens signed with {alg!r} are not accepted here")
+
+    def verify(self, token: str) -> Identity:
+        """The identity of a valid token; anything else raises :class:`Unauthenticated`."""
+        key, algorithms = self._key_for(token)
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                options={"require": ["exp", "sub"], "verify_aud": False},
+                leeway=5,
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthenticated("token expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated(f"invalid token: {exc}") from exc
+        aud = claims.get("aud")
+        if aud is not None and AUDIENCE not in ([aud] if isinstance(aud, str) else aud):
+            raise Unauthenticated(f"token audience must be {AUDIENCE!r}")
+        role = claims.get("role", "authenticated")
+        if role not in ROLES:
+            raise Unauthenticated(f"unknown role {role!r} in token")
+        try:
+            user_id = UUID(str(claims["sub"]))
+        except ValueError as exc:
+            raise Unauthenticated("token sub is not a user id") from exc
+        return Identity(user_id=user_id, role=role, claims=claims)
+
+
+def mint_token(
+    secret: str, *, user_id: UUID, ttl_s: int = 3600, role: Role = "authenticated"
+) -> str:
+    """An HS256 token with the claims Supabase issues (for demo users and tests)."""
+    now = int(time.time())
+    claims = {"sub": str(user_id), "role": role, "aud": AUDIENCE, "iat": now, "exp": now + ttl_s}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def shared_secret(data_dir: Path | None = None) -> str:
+    """``VETE_JWT_SECRET``, else the secret stored in the data dir (created on first use)."""
+    env = os.environ.get("VETE_JWT_SECRET")
+    if env:
+        return env
+    path = (data_dir or get_settings().data_dir) / SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first: use theirs
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def verifier_from_env(data_dir: Path | None = None) -> Verifier:
+    """The verifier the environment configures: the shared secret plus any JWKS."""
+    jwks_file = os.environ.get("VETE_JWKS_FILE")
+    return Verifier(
+        secret=shared_secret(data_dir),
+        jwks_file=Path(jwks_file) if jwks_file else None,
+        jwks_url=os.environ.get("VETE_JWKS_URL") or None,
+    )

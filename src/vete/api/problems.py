@@ -1,0 +1,176 @@
+"""The one mapping from vete's errors to HTTP: RFC 9457 ``application/problem+json``.
+
+Business codes keep their name in ``code``; the status follows the error class
+(``SLOT_UNAVAILABLE`` → 409, not found → 404, forbidden → 403, invalid → 422). Anything
+unexpected becomes a bare 500 problem with the request id and no stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from vete.api.auth import Unauthenticated
+from vete.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    VeteError,
+)
+
+log = logging.getLogger("vete.api")
+
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://vete.dev/problems/"
+RETRY_AFTER_S = 2
+
+
+class ServiceUnavailable(VeteError):
+    """Raised when no pooled connection is free in time, or the database is unreachable."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+_STATUS: tuple[tuple[type[VeteError], int, str], ...] = (
+    (Unauthenticated, 401, "Unauthenticated"),
+    (NotFound, 404, "Not found"),
+    (Forbidden, 403, "Forbidden"),
+    (Conflict, 409, "Conflict"),
+    (InvalidInput, 422, "Invalid input"),
+    (ServiceUnavailable, 503, "Service unavailable"),
+    (DatabaseUnavailable, 503, "Service unavailable"),
+)
+
+
+def status_for(exc: VeteError) -> tuple[int, str]:
+    """HTTP status and title of a vete error (500 for a class with no mapping)."""
+    for cls, status, title in _STATUS:
+        if isinstance(exc, cls):
+            return status, title
+    return 500, "Internal error"
+
+
+def problem(
+    request: Request, *, status: int, title: str, detail: str, code: str, **extra: Any
+) -> Response:
+    """A problem+json response carrying the business code and the request id."""
+    body = {
+        "type": TYPE_BASE + code.lower().replace("_", "-"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": str(request.url.path),
+        "request_id": getattr(request.state, "request_id", None),
+        **extra,
+    }
+    headers = {"X-Request-ID": str(body["request_id"] or "")}
+    if status == 503:
+        headers["Retry-After"] = str(RETRY_AFTER_S)
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="vete"'
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def is_page(request: Request) -> bool:
+    """True for the web pages (HTML), false for the JSON API and the service endpoints."""
+    path = request.url.path
+    return not (path.startswith(("/api/", "/health", "/metrics", "/openapi", "/docs")))
+
+
+async def vete_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, VeteError)
+    status, title = status_for(exc)
+    if status == 500:
+        log.error("unmapped vete error %s: %s", exc.code, exc)
+    if is_page(request) and status == 401:
+        # A page visited without (or with an expired) demo sign-in: go and sign in.
+        response = RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        response.delete_cookie("vete_session", path="/")
+        return response
+    if is_page(request):
+        from vete.web.render import error_page
+
+        return error_page(request, status=status, code=exc.code, detail=exc.message)
+    return problem(request, status=status, title=title, detail=exc.message, code=exc.code)
+
+
+async def database_error(request: Request, exc: Exception) -> Response:
+    """Lost or refused database connections are a 503; bad values (SQLSTATE 22) a 422."""
+    if isinstance(exc, psycopg.DataError):
+        return await vete_error(request, InvalidInput(_first_line(exc), code="INVALID_INPUT"))
+    log.warning("database unavailable: %s", _first_line(exc))
+    return await vete_error(
+        request,
+        ServiceUnavailable("database unavailable; retry shortly", code="DATABASE_UNAVAILABLE"),
+    )
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))}
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    if is_page(request):
+        from vete.web.render import error_page
+
+        return error_page(request, status=422, code="INVALID_INPUT", detail=detail)
+    return problem(
+        request,
+        status=422,
+        title="Invalid input",
+        detail=detail,
+        code="INVALID_INPUT",
+        errors=errors,
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHENTICATED"}.get(
+        exc.status_code, f"HTTP_{exc.status_code}"
+    )
+    if is_page(request) and exc.status_code == 404:
+        from vete.web.render import error_page
+
+        return error_page(request, status=404, code=code, detail=str(exc.detail))
+    return problem(
+        request, status=exc.status_code, title=str(exc.detail), detail=str(exc.detail), code=code
+    )
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(
+        request,
+        status=500,
+        title="Internal error",
+        detail="unexpected error; quote the request id when reporting it",
+        code="INTERNAL_ERROR",
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers: vete errors, validation, HTTP errors, and the last resort."""
+    app.add_exception_handler(VeteError, vete_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(psycopg.OperationalError, database_error)
+    app.add_exception_handler(psycopg.DataError, database_error)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -1,0 +1,90 @@
+"""The cart (get, add, set, remove, merge at sign-in) and checkout."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, status
+
+from vete import store
+from vete.api.deps import ConnDep, CurrentUser, StateDep, TenantId, counted
+from vete.api.schemas import CartItem, ItemType, MergeRequest, QuantityRequest
+
+router = APIRouter(prefix="/api/clinics/{tenant_id}", tags=["cart"])
+
+ItemId = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+@router.get("/cart")
+def get_cart(tenant_id: TenantId, _: CurrentUser, conn: ConnDep) -> store.Cart:
+    """The caller's cart in the clinic (empty when there is none yet)."""
+    return store.get_cart(conn, tenant_id=tenant_id)
+
+
+@router.post("/cart/items")
+def add_item(tenant_id: TenantId, item: CartItem, _: CurrentUser, conn: ConnDep) -> store.Cart:
+    """Add units of one line; the price always comes from the catalog."""
+    return store.add_item(conn, tenant_id=tenant_id, item=item.model_dump())
+
+
+@router.put("/cart/items/{item_type}/{item_id}")
+def set_quantity(
+    tenant_id: TenantId,
+    item_type: ItemType,
+    item_id: ItemId,
+    body: QuantityRequest,
+    _: CurrentUser,
+    conn: ConnDep,
+) -> store.Cart:
+    """Set one line's quantity (0 removes it; a missing line is added)."""
+    return store.set_quantity(
+        conn, tenant_id=tenant_id, item_id=item_id, item_type=item_type, quantity=body.quantity
+    )
+
+
+@router.delete("/cart/items/{item_type}/{item_id}")
+def remove_item(
+    tenant_id: TenantId, item_type: ItemType, item_id: ItemId, _: CurrentUser, conn: ConnDep
+) -> store.Cart:
+    """Remove one line (``removed`` says whether it was there)."""
+    return store.remove_item(conn, tenant_id=tenant_id, item_id=item_id, item_type=item_type)
+
+
+@router.post("/cart/merge")
+def merge(
+    tenant_id: TenantId, body: MergeRequest, user: CurrentUser, conn: ConnDep, state: StateDep
+) -> store.Cart:
+    """Merge a device's cart into the account's (at sign-in); nothing is lost."""
+    assert user.user_id is not None  # CurrentUser always has a sub
+    with counted(state.metrics.cart_merges):
+        return store.merge_cart(
+            conn,
+            tenant_id=tenant_id,
+            customer_id=user.user_id,
+            items=body.items,
+            policy=body.policy,
+        )
+
+
+@router.post("/checkout", status_code=status.HTTP_201_CREATED)
+def checkout(
+    tenant_id: TenantId,
+    _: CurrentUser,
+    conn: ConnDep,
+    state: StateDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            description="A retry with the same key returns the same order (replayed: true).",
+        ),
+    ] = None,
+) -> store.Order:
+    """Place an order from the cart: stock is decremented atomically, never below zero."""
+    with counted(state.metrics.checkouts):
+        return store.checkout(
+            conn, tenant_id=tenant_id, idempotency_key=idempotency_key or str(uuid.uuid4())
+        )

@@ -1,0 +1,46 @@
+"""GET /health (database reachable, migrations current) and GET /metrics (Prometheus)."""
+
+from __future__ import annotations
+
+import psycopg
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from psycopg_pool import PoolTimeout
+
+from vete.api.deps import StateDep
+from vete.api.schemas import Health
+from vete.deploy.source import vete_source
+from vete.deploy.state import applied_rows, compare
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/health", responses={503: {"model": Health}})
+def health(state: StateDep) -> Response:
+    """200 when the database answers and every migration is applied unchanged, else 503."""
+    counts = {"applied": 0, "pending": 0, "changed": 0, "missing": 0}
+    try:
+        with state.pool.connection(timeout=state.pool_timeout_s) as conn:
+            states = compare(state.migrations, applied_rows(conn, vete_source().set_name))
+    except (PoolTimeout, psycopg.OperationalError) as exc:
+        body = Health(
+            status="degraded", database="unreachable", migrations=counts, detail=type(exc).__name__
+        )
+        return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": "2"})
+    for s in states:
+        counts[s.state] += 1
+    current = counts["pending"] == counts["changed"] == counts["missing"] == 0
+    body = Health(
+        status="ok" if current else "degraded",
+        database="reachable",
+        migrations=counts,
+        detail=None if current else "migrations are not current: run `vete db deploy`",
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if current else 503)
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(state: StateDep) -> Response:
+    """Prometheus text: requests and latency by route; booking, merge, checkout outcomes."""
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,83 @@
+"""Request bodies of the JSON API (responses are the booking and store dataclasses)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+Status = Literal[
+    "scheduled", "confirmed", "checked_in", "in_progress", "completed", "cancelled", "no_show"
+]
+ItemType = Literal["product", "service"]
+Text = Annotated[str, Field(max_length=2000)]
+#: PostgreSQL's int: a larger number would not even reach the SQL function's own check.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BookRequest(Body):
+    """Book ``pet_id`` with ``vet_id`` at ``start_time`` for ``service_id``."""
+
+    pet_id: UUID
+    service_id: UUID
+    vet_id: UUID
+    start_time: AwareDatetime = Field(description="ISO 8601 with an offset.")
+    duration_minutes: Int32 | None = Field(default=None, description="Default: the service's.")
+    reason: Text | None = None
+    notes: Text | None = None
+
+
+class RescheduleRequest(Body):
+    """Move an appointment; same vet, service and duration."""
+
+    new_start_time: AwareDatetime
+
+
+class CancelRequest(Body):
+    """Cancel an appointment; the reason is required and recorded."""
+
+    reason: Text
+
+
+class StatusRequest(Body):
+    """Move an appointment along its lifecycle."""
+
+    status: Status
+    reason: Text | None = None
+
+
+class CartItem(BaseModel):
+    """A cart line to add: other keys the client sends are kept on the line."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: Annotated[str, Field(min_length=1, max_length=200)]
+    type: ItemType
+    quantity: Int32 = 1
+
+
+class QuantityRequest(Body):
+    """The new quantity of one line (0 removes it)."""
+
+    quantity: Int32
+
+
+class MergeRequest(Body):
+    """A device's cart, merged into the account's at sign-in."""
+
+    items: list[dict[str, Any]] = Field(description="Lines as {id, type, quantity, ...}.")
+    policy: Literal["max", "sum"] = "max"
+
+
+class Health(BaseModel):
+    """What /health reports."""
+
+    status: Literal["ok", "degraded"]
+    database: Literal["reachable", "unreachable"]
+    migrations: dict[str, int]
+    detail: str | None = None

@@ -1,0 +1,111 @@
+-- Reads behind the HTTP API and the web pages. They run as the request's identity (the
+-- claims and role set by vete.session.act_as), so row-level security decides what each
+-- caller sees; nothing here writes.
+
+-- name: clinics()
+-- Every clinic, by name.
+SELECT t.id, t.name, t.timezone FROM public.tenants t ORDER BY t.name, t.id;
+
+-- name: clinic(tenant_id)^
+-- One clinic, or nothing.
+SELECT t.id, t.name, t.timezone FROM public.tenants t WHERE t.id = :tenant_id::text;
+
+-- name: services(tenant_id)
+-- A clinic's active services, by name.
+SELECT s.id, s.name, s.category, s.base_price, s.duration_minutes, s.buffer_minutes
+FROM public.services s
+WHERE s.tenant_id = :tenant_id::text AND s.is_active AND s.deleted_at IS NULL
+ORDER BY s.name, s.id;
+
+-- name: vets(tenant_id)
+-- A clinic's vets, by name.
+SELECT p.id, p.full_name
+FROM public.profiles p
+WHERE p.tenant_id = :tenant_id::text AND p.role = 'vet' AND p.deleted_at IS NULL
+ORDER BY p.full_name, p.id;
+
+-- name: my_pets(tenant_id)
+-- The caller's own live pets in a clinic.
+SELECT p.id, p.name, p.species
+FROM public.pets p
+WHERE p.tenant_id = :tenant_id::text AND p.owner_id = auth.uid() AND p.deleted_at IS NULL
+ORDER BY p.name, p.id;
+
+-- name: my_memberships()
+-- The clinics the caller belongs to, with their role and name there.
+SELECT p.tenant_id, t.name AS clinic_name, p.role, p.full_name, p.email
+FROM public.profiles p JOIN public.tenants t ON t.id = p.tenant_id
+WHERE p.id = auth.uid() AND p.deleted_at IS NULL
+ORDER BY t.name, p.tenant_id;
+
+-- name: caller_is_staff(tenant_id)$
+-- True when the caller is a vet or admin of the clinic (or the platform).
+SELECT vete.is_staff_of(:tenant_id::text) AS is_staff;
+
+-- name: my_appointments(tenant_id)
+-- Appointments of the caller's own pets in a clinic, soonest first.
+SELECT a.id, a.tenant_id, a.pet_id, pet.name AS pet_name, a.service_id, s.name AS service_name,
+       a.vet_id, vet.full_name AS vet_name, a.start_time, a.end_time, a.status
+FROM public.appointments a
+JOIN public.pets pet ON pet.tenant_id = a.tenant_id AND pet.id = a.pet_id
+JOIN public.services s ON s.tenant_id = a.tenant_id AND s.id = a.service_id
+LEFT JOIN public.profiles vet ON vet.tenant_id = a.tenant_id AND vet.id = a.vet_id
+WHERE a.tenant_id = :tenant_id::text AND pet.owner_id = auth.uid() AND a.deleted_at IS NULL
+ORDER BY a.start_time, a.id;
+
+-- name: appointment(appointment_id)^
+-- One appointment the caller may see (row-level security), or nothing.
+SELECT a.id, a.tenant_id, a.pet_id, pet.name AS pet_name, a.service_id, s.name AS service_name,
+       a.vet_id, vet.full_name AS vet_name, a.start_time, a.end_time, a.status
+FROM public.appointments a
+JOIN public.pets pet ON pet.tenant_id = a.tenant_id AND pet.id = a.pet_id
+JOIN public.services s ON s.tenant_id = a.tenant_id AND s.id = a.service_id
+LEFT JOIN public.profiles vet ON vet.tenant_id = a.tenant_id AND vet.id = a.vet_id
+WHERE a.id = :appointment_id::uuid AND a.deleted_at IS NULL;
+
+-- name: clinic_day(tenant_id, day)
+-- Every appointment of one clinic-local date (staff see them all through row-level security).
+SELECT a.id, a.tenant_id, a.pet_id, pet.name AS pet_name, a.service_id, s.name AS service_name,
+       a.vet_id, vet.full_name AS vet_name, a.start_time, a.end_time, a.status,
+       owner.full_name AS owner_name
+FROM public.tenants t
+JOIN public.appointments a ON a.tenant_id = t.id
+JOIN public.pets pet ON pet.tenant_id = a.tenant_id AND pet.id = a.pet_id
+JOIN public.services s ON s.tenant_id = a.tenant_id AND s.id = a.service_id
+LEFT JOIN public.profiles vet ON vet.tenant_id = a.tenant_id AND vet.id = a.vet_id
+LEFT JOIN public.profiles owner ON owner.tenant_id = pet.tenant_id AND owner.id = pet.owner_id
+WHERE t.id = :tenant_id::text AND a.deleted_at IS NULL
+  AND a.start_time >= (:day::date::timestamp AT TIME ZONE t.timezone)
+  AND a.start_time < ((:day::date + 1)::timestamp AT TIME ZONE t.timezone)
+ORDER BY a.start_time, vet.full_name, a.id;
+
+-- name: products(tenant_id)
+-- A clinic's products on sale with the units available now.
+SELECT p.id, p.sku, p.name, p.category, p.price,
+       greatest(coalesce(i.stock_quantity - i.reserved_quantity, 0), 0) AS available
+FROM public.store_products p
+LEFT JOIN public.store_inventory i ON i.tenant_id = p.tenant_id AND i.product_id = p.id
+WHERE p.tenant_id = :tenant_id::text AND p.is_active AND p.deleted_at IS NULL
+ORDER BY p.category, p.name, p.id;
+
+-- name: user_by_email(email)^
+-- The auth user id behind a login email (one person may have a profile in several clinics).
+SELECT p.id, min(p.full_name) AS full_name
+FROM public.profiles p
+WHERE lower(p.email) = lower(:email::text) AND p.deleted_at IS NULL
+GROUP BY p.id
+ORDER BY p.id
+LIMIT 1;
+
+-- name: demo_logins()
+-- Everyone with a demo login, for the demo sign-in page.
+SELECT p.id, min(p.email) AS email, min(p.full_name) AS full_name,
+       string_agg(p.role || ' @ ' || p.tenant_id, ', ' ORDER BY p.tenant_id) AS memberships
+FROM public.profiles p
+WHERE right(p.email, 10) = '@demo.vete' AND p.deleted_at IS NULL
+GROUP BY p.id
+ORDER BY min(p.email);
+
+-- name: is_empty()$
+-- True when no clinic exists yet (vete serve then loads the demo into the embedded database).
+SELECT NOT EXISTS (SELECT 1 FROM public.tenants) AS empty;

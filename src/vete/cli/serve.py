@@ -1,0 +1,103 @@
+"""``vete serve`` (deploy pending migrations, then serve the API and pages) and ``vete token``."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from vete.cli.output import console, err_console, print_json
+from vete.config import get_settings
+from vete.db import connect, resolve_database_url
+from vete.errors import NotFound
+
+DEMO_LOGIN_ENV = "VETE_DEMO_LOGIN"
+
+
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="Deploy pending migrations to a non-local database."
+    ),
+    demo: bool = typer.Option(
+        False, "--demo", help="Load the demo data (and offer the demo sign-in) on DATABASE_URL."
+    ),
+    workers: int = typer.Option(1, "--workers", min=1, help="uvicorn worker processes."),
+    pool_size: int = typer.Option(10, "--pool-size", min=1, help="Connections per worker."),
+    log_level: str = typer.Option("info", "--log-level"),
+) -> None:
+    """Serve the HTTP API (/api, /docs), the web pages (/), /health and /metrics.
+
+    First deploys pending migrations through the deployer (a non-local database needs
+    --yes, as `vete db deploy` does). Without DATABASE_URL it uses the embedded database,
+    loads the demo into it when it is empty and offers the demo sign-in; elsewhere only
+    with --demo. Logs are JSON lines with a request id.
+    """
+    import uvicorn
+
+    from vete.api import reads
+    from vete.api.observe import configure_logging
+    from vete.demo import load_demo
+    from vete.deploy import runner
+    from vete.deploy.source import vete_source
+
+    configure_logging(log_level.upper())
+    embedded = not get_settings().database_url
+    url = resolve_database_url()
+    report = runner.deploy(
+        url,
+        vete_source(),
+        # The embedded database is a local dev copy: no pg_dump before each start.
+        runner.DeployOptions(yes=yes, backup=not embedded),
+        lambda message, migration: err_console.print(
+            f"deploy: {message}{' ' + migration.label if migration else ''}", highlight=False
+        ),
+    )
+    if report.applied:
+        err_console.print(f"deploy: applied {len(report.applied)} migration(s)")
+    with connect(url) as conn:
+        load = demo or (embedded and reads.is_empty(conn))
+        conn.rollback()
+        if load:
+            summary = load_demo(conn)
+            err_console.print(f"demo: {summary.clinics} clinics, {summary.profiles} profiles")
+    os.environ[DEMO_LOGIN_ENV] = "1" if (embedded or demo) else "0"
+    os.environ["DATABASE_URL"] = url
+    os.environ["VETE_POOL_SIZE"] = str(pool_size)
+    err_console.print(f"serving on http://{host}:{port}/  (API docs: /docs)")
+    uvicorn.run(
+        "vete.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        log_level=log_level,
+    )
+
+
+def token_cmd(
+    user: str = typer.Option(..., "--user", help="Login email of the user, e.g. maria@demo.vete."),
+    ttl: int = typer.Option(3600, "--ttl", min=1, help="Seconds until the token expires."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document instead of text."),
+) -> None:
+    """Mint an HS256 token (sub, role=authenticated, aud, exp) for a user, by email.
+
+    Signed with VETE_JWT_SECRET, or the secret `vete serve` keeps in the data directory.
+    Use it as `Authorization: Bearer <token>`.
+    """
+    from vete.api import mint_token, reads
+    from vete.api.auth import shared_secret
+
+    with connect(resolve_database_url()) as conn:
+        user_id = reads.user_id_by_email(conn, email=user)
+        conn.rollback()
+    if user_id is None:
+        raise NotFound(f"no profile with email {user!r} (run `vete demo` for the demo users)")
+    token = mint_token(shared_secret(), user_id=user_id, ttl_s=ttl)
+    if as_json:
+        print_json({"token": token, "sub": str(user_id), "expires_in": ttl})
+    else:
+        console.print(token, highlight=False, soft_wrap=True)

@@ -1,0 +1,103 @@
+"""Bearer tokens as Supabase signs them; every bad token is a 401 problem, never a 500."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from tests.api.conftest import MARIA, SECRET, assert_problem
+from vete.api import Verifier
+from vete.api.auth import Unauthenticated
+
+
+def claims(**over):
+    now = int(time.time())
+    return {
+        "sub": str(MARIA),
+        "role": "authenticated",
+        "aud": "authenticated",
+        "exp": now + 60,
+        **over,
+    }
+
+
+def hs(payload, secret=SECRET, **kw):
+    return jwt.encode(payload, secret, algorithm="HS256", **kw)
+
+
+@pytest.mark.parametrize(
+    ("headers", "why"),
+    [
+        ({}, "missing"),
+        ({"Authorization": "Basic bWFyaWE6eA=="}, "not bearer"),
+        ({"Authorization": "Bearer "}, "empty"),
+        ({"Authorization": "Bearer not.a.jwt"}, "garbage"),
+        ({"Authorization": f"Bearer {hs(claims(exp=int(time.time()) - 3600))}"}, "expired"),
+        ({"Authorization": f"Bearer {hs(claims(), secret='another-secret-' * 3)}"}, "other secret"),
+        ({"Authorization": f"Bearer {hs(claims(aud='other'))}"}, "audience"),
+        ({"Authorization": f"Bearer {hs(claims(role='postgres'))}"}, "role"),
+        ({"Authorization": f"Bearer {hs(claims(sub='not-a-uuid'))}"}, "sub"),
+        (
+            {"Authorization": f"Bearer {hs({k: v for k, v in claims().items() if k != 'exp'})}"},
+            "no exp",
+        ),
+        ({"Authorization": "Bearer " + jwt.encode(claims(), None, algorithm="none")}, "alg none"),
+    ],
+)
+def test_bad_tokens_are_401(client, headers, why):
+    r = client.get("/api/me", headers=headers)
+    body = assert_problem(r, 401, "UNAUTHENTICATED")
+    assert r.headers["www-authenticate"].startswith("Bearer")
+    assert body["detail"]
+
+
+def test_cookie_is_not_accepted_by_the_api(client, token):
+    r = client.get("/api/me", headers={"Cookie": f"vete_session={token(MARIA)}"})
+    assert_problem(r, 401)
+
+
+def test_valid_token_without_aud_is_accepted(client):
+    no_aud = {k: v for k, v in claims().items() if k != "aud"}
+    r = client.get("/api/me", headers={"Authorization": f"Bearer {hs(no_aud)}"})
+    assert r.status_code == 200
+    assert r.json()[0]["tenant_id"] == "adris"
+
+
+def test_stranger_with_a_valid_token_sees_nothing_of_the_clinic(client):
+    stranger = hs(claims(sub=str(uuid.uuid4())))
+    r = client.get("/api/clinics/adris/cart", headers={"Authorization": f"Bearer {stranger}"})
+    assert_problem(r, 403, "UNAUTHORIZED")
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {stranger}"}).json() == []
+
+
+def _jwks(tmp_path, key, alg, kid):
+    jwk = json.loads(jwt.algorithms.get_default_algorithms()[alg].to_jwk(key.public_key()))
+    path = tmp_path / "jwks.json"
+    path.write_text(json.dumps({"keys": [{**jwk, "kid": kid, "alg": alg, "use": "sig"}]}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("alg", "make_key"),
+    [
+        ("RS256", lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+        ("ES256", lambda: ec.generate_private_key(ec.SECP256R1())),
+    ],
+)
+def test_jwks_file_verifies_asymmetric_tokens(tmp_path, alg, make_key):
+    key = make_key()
+    verifier = Verifier(jwks_file=_jwks(tmp_path, key, alg, "k1"))
+    token = jwt.encode(claims(), key, algorithm=alg, headers={"kid": "k1"})
+    assert verifier.verify(token).user_id == MARIA
+    with pytest.raises(Unauthenticated):
+        verifier.verify(jwt.encode(claims(), make_key(), algorithm=alg, headers={"kid": "k1"}))
+    with pytest.raises(Unauthenticated):
+        verifier.verify(jwt.encode(claims(), key, algorithm=alg, headers={"kid": "unknown"}))
+    # Without a shared secret, HS256 is refused (no algorithm confusion).
+    with pytest.raises(Unauthenticated):
+        verifier.verify(hs(claims()))

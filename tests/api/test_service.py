@@ -1,0 +1,86 @@
+"""/health, /metrics, request ids, logs, and 503 (never 500) when the database is out of reach."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import psycopg
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import CONSULTA, MARIA, SECRET, assert_problem
+from vete.api import Verifier, create_app
+
+
+def test_health_reports_database_and_migrations(client):
+    r = client.get("/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "reachable"
+    assert body["migrations"]["pending"] == 0
+    assert body["migrations"]["applied"] >= 13
+
+
+def test_request_id_is_echoed_or_made(client):
+    r = client.get("/api/clinics", headers={"X-Request-ID": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    made = client.get("/api/clinics", headers={"X-Request-ID": "bad id\nwith newline"})
+    assert made.headers["x-request-id"] != "abc-123"
+    assert len(made.headers["x-request-id"]) == 32
+    problem = client.get("/api/clinics/nowhere", headers={"X-Request-ID": "req-9"})
+    assert problem.json()["request_id"] == "req-9"
+
+
+def test_access_log_is_one_json_line_with_the_request_id(client, caplog):
+    from vete.api.observe import JsonFormatter
+
+    with caplog.at_level(logging.INFO, logger="vete.access"):
+        client.get("/api/clinics", headers={"X-Request-ID": "log-me"})
+    record = next(r for r in caplog.records if getattr(r, "request_id", None) == "log-me")
+    line = json.loads(JsonFormatter().format(record))
+    assert line["route"] == "/api/clinics"
+    assert line["status"] == 200
+    assert "duration_ms" in line
+
+
+def test_metrics_by_route_template_and_outcome(client, auth):
+    client.get(f"/api/appointments/{CONSULTA}", headers=auth(MARIA))
+    client.post("/api/clinics/adris/checkout", headers=auth(MARIA))
+    text = client.get("/metrics").text
+    assert 'route="/api/appointments/{appointment_id}"' in text
+    assert str(CONSULTA) not in text
+    assert "vete_http_request_duration_seconds_bucket" in text
+    assert 'vete_checkout_outcomes_total{code="CART_EMPTY"}' in text
+
+
+def _app(url: str, **kw):
+    return create_app(url, verifier=Verifier(secret=SECRET), secret=SECRET, **kw)
+
+
+def test_pool_exhausted_is_503_with_retry_after(demo_url, auth):
+    with TestClient(_app(demo_url, pool_size=1, pool_timeout_s=0.2)) as c:
+        pool = c.app.state.vete.pool
+        held = pool.getconn()
+        try:
+            r = c.get("/api/clinics")
+            assert_problem(r, 503, "SERVICE_UNAVAILABLE")
+            assert r.headers["retry-after"] == "2"
+        finally:
+            pool.putconn(held)
+        assert c.get("/api/clinics").status_code == 200
+
+
+def test_database_gone_is_503_not_500(database_factory, vete_server):
+    url = database_factory()
+    with TestClient(_app(url, pool_size=2, pool_timeout_s=0.5), raise_server_exceptions=False) as c:
+        assert c.get("/api/clinics").status_code == 200
+        dbname = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+        with vete_server.admin() as admin:
+            admin.execute(f'DROP DATABASE "{dbname}" WITH (FORCE)')
+        r = c.get("/api/clinics")
+        assert_problem(r, 503)
+        assert r.headers["retry-after"]
+        health = c.get("/health")
+        assert health.status_code == 503
+        assert health.json()["database"] == "unreachable"
