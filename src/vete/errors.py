@@ -10,6 +10,8 @@ return (``SLOT_UNAVAILABLE`` …) so the HTTP layer can map them in one place.
     ├── UnsupportedServer      server older than PostgreSQL 15
     ├── EmbeddedServerError    the embedded PostgreSQL failed to init or start
     ├── SchemaMissing          vete's schema is not deployed in the database
+    ├── Unauthenticated        no valid bearer token (HTTP 401)
+    ├── ServiceUnavailable     no pooled connection in time, database away (HTTP 503)
     ├── NotFound               a referenced row does not exist (or is not yours to see)
     ├── Conflict               the request clashes with current state
     │   ├── SlotUnavailable    the time range is taken
@@ -82,6 +84,18 @@ class SchemaMissing(VeteError):
 
     exit_code = 6
     code = "SCHEMA_MISSING"
+
+
+class Unauthenticated(VeteError):
+    """Raised when a request has no valid bearer token (missing, expired, badly signed)."""
+
+    code = "UNAUTHENTICATED"
+
+
+class ServiceUnavailable(VeteError):
+    """Raised when no pooled connection is free in time, or the database is unreachable."""
+
+    code = "SERVICE_UNAVAILABLE"
 
 
 class NotFound(VeteError):

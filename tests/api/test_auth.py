@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from tests.api.conftest import MARIA, SECRET, assert_problem
 from vete.api import Verifier
-from vete.api.auth import Unauthenticated
+from vete.errors import Unauthenticated
 
 
 def claims(**over):

@@ -18,19 +18,13 @@ from uuid import UUID
 import jwt
 
 from vete.config import get_settings
-from vete.errors import ConfigError, VeteError
+from vete.errors import ConfigError, Unauthenticated
 from vete.session import ROLES, Role
 
 #: Asymmetric algorithms accepted from a JWKS; HS256 only with the shared secret.
 KEY_ALGORITHMS = ("RS256", "ES256")
 AUDIENCE = "authenticated"
 SECRET_FILE = "jwt_secret"
-
-
-class Unauthenticated(VeteError):
-    """Raised when a request has no valid bearer token (missing, expired, badly signed)."""
-
-    code = "UNAUTHENTICATED"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,11 +19,11 @@ from fastapi import Depends, Path, Request
 from prometheus_client import Counter
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from vete.api.auth import Identity, Unauthenticated, Verifier
+from vete.api.auth import Identity, Verifier
 from vete.api.observe import Metrics
-from vete.api.problems import ServiceUnavailable, is_page
+from vete.api.problems import is_page
 from vete.deploy.files import MigrationSet
-from vete.errors import VeteError
+from vete.errors import ServiceUnavailable, Unauthenticated, VeteError
 from vete.session import act_as
 
 #: Cookie holding the demo sign-in's token (web pages only; the API takes Bearer tokens).

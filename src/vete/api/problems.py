@@ -17,13 +17,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from vete.api.auth import Unauthenticated
 from vete.errors import (
     Conflict,
     DatabaseUnavailable,
     Forbidden,
     InvalidInput,
     NotFound,
+    ServiceUnavailable,
+    Unauthenticated,
     VeteError,
 )
 
@@ -32,12 +33,6 @@ log = logging.getLogger("vete.api")
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://vete.dev/problems/"
 RETRY_AFTER_S = 2
-
-
-class ServiceUnavailable(VeteError):
-    """Raised when no pooled connection is free in time, or the database is unreachable."""
-
-    code = "SERVICE_UNAVAILABLE"
 
 
 _STATUS: tuple[tuple[type[VeteError], int, str], ...] = (
