@@ -88,7 +88,8 @@ def world(database_url: str) -> World:
             "UPDATE store_inventory SET stock_quantity = 1000000 WHERE tenant_id = 'adris'"
         )
         row = conn.execute(
-            "SELECT id::text AS id FROM store_products WHERE tenant_id = 'adris' ORDER BY sku LIMIT 1"
+            "SELECT id::text AS id FROM store_products"
+            " WHERE tenant_id = 'adris' ORDER BY sku LIMIT 1"
         ).fetchone()
         conn.commit()
     assert row is not None

@@ -1,3 +1,4 @@
+# ruff: noqa: E501, RUF002 -- the tables read best one row per line
 """The authorization matrix: every endpoint and SQL function × caller → the documented outcome.
 
 One table in code. ``tests/security/test_matrix.py`` generates a test case per cell from it,
