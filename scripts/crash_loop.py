@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.faults.crashloop import CrashLoop, violations  # noqa: E402
+from tests.faults.crashloop import CrashLoop, violations
 
 
 def main() -> int:
