@@ -33,6 +33,8 @@ def create_app(
     secret: str | None = None,
     pool_size: int = 10,
     pool_timeout_s: float = 2.0,
+    statement_timeout_ms: int = 5000,
+    lock_timeout_ms: int = 2000,
     demo_login: bool = False,
 ) -> FastAPI:
     """The app; the connection pool opens at startup and closes at shutdown."""
@@ -56,6 +58,8 @@ def create_app(
             secret=secret,
             demo_login=demo_login,
             pool_timeout_s=pool_timeout_s,
+            statement_timeout_ms=statement_timeout_ms,
+            lock_timeout_ms=lock_timeout_ms,
         )
         try:
             yield

@@ -4,7 +4,8 @@ Each request gets one pooled connection and one transaction in which
 :func:`vete.session.act_as` has set the verified JWT claims and ``SET LOCAL ROLE``: the
 database, not this layer, decides what the caller may read and write. The transaction
 commits when the handler returns (before the response is sent) and rolls back when it
-raises. No free connection in time, or no database: 503 with ``Retry-After``.
+raises. No free connection in time, or no database: 503 with ``Retry-After``. Each
+transaction has ``statement_timeout`` and ``lock_timeout`` set LOCAL (docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
+import aiosql
 import psycopg
 from fastapi import Depends, Path, Request
 from prometheus_client import Counter
@@ -25,6 +28,8 @@ from vete.api.problems import is_page
 from vete.deploy.files import MigrationSet
 from vete.errors import ServiceUnavailable, Unauthenticated, VeteError
 from vete.session import act_as
+
+_timeouts: Any = aiosql.from_path(FilePath(__file__).parent / "sql" / "timeouts.sql", "psycopg")
 
 #: Cookie holding the demo sign-in's token (web pages only; the API takes Bearer tokens).
 SESSION_COOKIE = "vete_session"
@@ -42,6 +47,8 @@ class AppState:
     secret: str
     demo_login: bool = False
     pool_timeout_s: float = 2.0
+    statement_timeout_ms: int = 5000
+    lock_timeout_ms: int = 2000
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,6 +103,11 @@ def transaction(state: AppState, identity: Identity) -> Iterator[psycopg.Connect
         raise ServiceUnavailable("all database connections are busy; retry shortly") from exc
     try:
         with conn.transaction():
+            _timeouts.set_request_timeouts(
+                conn,
+                statement_timeout=f"{state.statement_timeout_ms}ms",
+                lock_timeout=f"{state.lock_timeout_ms}ms",
+            )
             act_as(conn, user_id=identity.user_id, role=identity.role)
             yield conn
     except psycopg.OperationalError as exc:

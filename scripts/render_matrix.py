@@ -1,0 +1,23 @@
+"""Write the authorization matrix (vete.security.matrix) into docs/reliability.md."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from vete.security.matrix import render_markdown
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "reliability.md"
+START, END = "<!-- matrix:start -->\n", "<!-- matrix:end -->\n"
+
+
+def main() -> int:
+    text = DOCS.read_text()
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    DOCS.write_text(head + START + render_markdown() + END + tail)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
