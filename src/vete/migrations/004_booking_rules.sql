@@ -5,19 +5,27 @@
 -- Booking checks a requested range against these multiranges and availability filters
 -- its candidate slots through the same functions, so the two cannot disagree.
 
-CREATE FUNCTION vete.clock() RETURNS timestamptz
+CREATE FUNCTION vete.clock_for(p_service_caller boolean) RETURNS timestamptz
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog
     AS $$
         -- "Now" for booking rules. The platform itself (service_role) may pin it with
         -- set_config('vete.clock', '<timestamptz>', true) — tests of past dates use this;
-        -- a signed-in caller always gets the real transaction time.
+        -- a signed-in caller always gets the real transaction time. No SET clause and
+        -- schema-qualified calls only, so the planner inlines it into callers that already
+        -- know whether the session is the platform's (book_appointment_atomic).
         SELECT CASE
-            WHEN vete.is_service() AND nullif(current_setting('vete.clock', true), '') IS NOT NULL
-                THEN current_setting('vete.clock', true)::timestamptz
-            ELSE now()
+            WHEN p_service_caller AND nullif(pg_catalog.current_setting('vete.clock', true), '') IS NOT NULL
+                THEN pg_catalog.current_setting('vete.clock', true)::timestamptz
+            ELSE pg_catalog.now()
         END
     $$;
+COMMENT ON FUNCTION vete.clock_for(boolean) IS
+    'Now, for booking rules, given whether the caller is service_role (only it may pin vete.clock).';
+
+CREATE FUNCTION vete.clock() RETURNS timestamptz
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog
+    AS $$ SELECT vete.clock_for(vete.is_service()) $$;
 COMMENT ON FUNCTION vete.clock() IS
     'Now, for booking rules; only service_role sessions may pin it (setting vete.clock), for tests.';
 
@@ -220,9 +228,11 @@ COMMENT ON FUNCTION public.resolve_clinic_local_time(text, timestamp, boolean) I
     'The instant of a wall-clock time in the clinic: NONEXISTENT_LOCAL_TIME inside a DST gap; p_later picks the second of a repeated hour.';
 
 REVOKE EXECUTE ON FUNCTION vete.clock() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION vete.clock_for(boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION vete.lock_vet(text, uuid) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION vete.schedule_problem(text, uuid, uuid, timestamptz, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION vete.clock() TO anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION vete.clock_for(boolean) TO anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION vete.schedule_problem(text, uuid, uuid, timestamptz, timestamptz) TO service_role;
 REVOKE EXECUTE ON FUNCTION public.resolve_clinic_local_time(text, timestamp, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.resolve_clinic_local_time(text, timestamp, boolean)

@@ -50,6 +50,7 @@ CREATE FUNCTION public.book_appointment_atomic(
         v_duration int;
         v_end timestamptz;
         v_blocked_end timestamptz;
+        v_created_by uuid;
         v_problem jsonb;
         v_hash text;
         v_prior public.booking_requests;
@@ -126,11 +127,12 @@ CREATE FUNCTION public.book_appointment_atomic(
         IF v_duration NOT BETWEEN 1 AND 720 THEN
             RETURN vete.failure('INVALID_DURATION', 'La duración debe estar entre 1 y 720 minutos');
         END IF;
-        IF p_start_time IS NULL OR p_start_time <= vete.clock() THEN
+        IF p_start_time IS NULL OR p_start_time <= vete.clock_for(v_service_caller) THEN
             RETURN vete.failure('INVALID_TIME', 'La hora de inicio debe ser futura');
         END IF;
         v_end := p_start_time + make_interval(mins => v_duration);
         v_blocked_end := v_end + make_interval(mins => v_buffer);
+        v_created_by := CASE WHEN v_service_caller THEN coalesce(p_booked_by, v_uid) ELSE v_uid END;
         v_problem := vete.schedule_problem(p_tenant_id, p_vet_id, p_service_id, p_start_time, v_end);
         IF v_problem IS NOT NULL THEN
             RETURN v_problem;
@@ -151,27 +153,21 @@ CREATE FUNCTION public.book_appointment_atomic(
         ) THEN
             RETURN vete.failure('SLOT_UNAVAILABLE', 'El horario ya no está disponible');
         END IF;
+        -- The same INSERT twice: a subtransaction (BEGIN ... EXCEPTION) costs on every call,
+        -- and only callers whose snapshot can predate the winner need it.
         IF current_setting('transaction_isolation') = 'read committed' THEN
-            -- Every writer of this calendar holds the vet lock and checked as above, so the
-            -- constraint cannot refuse this row: no subtransaction needed.
-            INSERT INTO public.appointments (
-                tenant_id, pet_id, service_id, vet_id, start_time, end_time, duration_minutes,
-                buffer_minutes, status, reason, notes, created_by
-            ) VALUES (
-                p_tenant_id, p_pet_id, p_service_id, p_vet_id, p_start_time, v_end, v_duration,
-                v_buffer, 'scheduled', p_reason, p_notes,
-                CASE WHEN v_service_caller THEN coalesce(p_booked_by, v_uid) ELSE v_uid END
-            ) RETURNING id INTO v_id;
+            -- Every writer of this calendar holds the vet lock and checked as above, in a
+            -- statement that saw every earlier winner: the constraint cannot refuse this row.
+            INSERT INTO public.appointments AS a (tenant_id, pet_id, service_id, vet_id, start_time, end_time,
+                duration_minutes, buffer_minutes, reason, notes, created_by)
+            VALUES (p_tenant_id, p_pet_id, p_service_id, p_vet_id, p_start_time, v_end,
+                v_duration, v_buffer, p_reason, p_notes, v_created_by) RETURNING a.id INTO v_id;
         ELSE
             BEGIN
-                INSERT INTO public.appointments (
-                    tenant_id, pet_id, service_id, vet_id, start_time, end_time, duration_minutes,
-                    buffer_minutes, status, reason, notes, created_by
-                ) VALUES (
-                    p_tenant_id, p_pet_id, p_service_id, p_vet_id, p_start_time, v_end, v_duration,
-                    v_buffer, 'scheduled', p_reason, p_notes,
-                    CASE WHEN v_service_caller THEN coalesce(p_booked_by, v_uid) ELSE v_uid END
-                ) RETURNING id INTO v_id;
+                INSERT INTO public.appointments AS a (tenant_id, pet_id, service_id, vet_id, start_time, end_time,
+                    duration_minutes, buffer_minutes, reason, notes, created_by)
+                VALUES (p_tenant_id, p_pet_id, p_service_id, p_vet_id, p_start_time, v_end,
+                    v_duration, v_buffer, p_reason, p_notes, v_created_by) RETURNING a.id INTO v_id;
             EXCEPTION WHEN exclusion_violation THEN
                 -- Last line of defence: a REPEATABLE READ or SERIALIZABLE caller's snapshot
                 -- may predate the winner, so the check above can miss it; the constraint
