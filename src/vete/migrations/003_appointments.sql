@@ -13,10 +13,15 @@ COMMENT ON TYPE vete.key_range IS
 
 CREATE FUNCTION vete.vet_key(p_tenant_id text, p_vet_id uuid) RETURNS vete.key_range
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog
     AS $$
         -- A tenant slug cannot contain '/', so tenant || '/' || vet is one-to-one.
-        SELECT vete.key_range(p_tenant_id || '/' || p_vet_id::text, p_tenant_id || '/' || p_vet_id::text, '[]')
+        -- No SET clause, so the planner inlines it into the constraint's index expression
+        -- (a SET clause costs a configuration save and restore on every row written);
+        -- every name in it is schema-qualified, so the caller's search_path cannot change
+        -- what it computes.
+        SELECT vete.key_range(
+            p_tenant_id OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) p_vet_id::pg_catalog.text,
+            p_tenant_id OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) p_vet_id::pg_catalog.text, '[]')
     $$;
 COMMENT ON FUNCTION vete.vet_key(text, uuid) IS
     'One-point key range of (clinic, vet): two appointments share a vet exactly when their keys overlap.';
@@ -37,8 +42,10 @@ COMMENT ON FUNCTION vete.blocked_range(timestamptz, timestamptz, int) IS
 
 CREATE FUNCTION vete.is_active_status(p_status text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog
-    AS $$ SELECT p_status NOT IN ('cancelled', 'no_show') $$;
+    AS $$
+        -- Inlinable (no SET clause; the operator is schema-qualified), like vete.vet_key.
+        SELECT p_status OPERATOR(pg_catalog.<>) ALL (ARRAY['cancelled', 'no_show']::pg_catalog.text[])
+    $$;
 COMMENT ON FUNCTION vete.is_active_status(text) IS
     'True for statuses that hold the vet''s time (everything but cancelled and no_show).';
 

@@ -5,19 +5,27 @@
 -- Booking checks a requested range against these multiranges and availability filters
 -- its candidate slots through the same functions, so the two cannot disagree.
 
-CREATE FUNCTION vete.clock() RETURNS timestamptz
+CREATE FUNCTION vete.clock_for(p_service_caller boolean) RETURNS timestamptz
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog
     AS $$
         -- "Now" for booking rules. The platform itself (service_role) may pin it with
         -- set_config('vete.clock', '<timestamptz>', true) — tests of past dates use this;
-        -- a signed-in caller always gets the real transaction time.
+        -- a signed-in caller always gets the real transaction time. No SET clause and
+        -- schema-qualified calls only, so the planner inlines it into callers that already
+        -- know whether the session is the platform's (book_appointment_atomic).
         SELECT CASE
-            WHEN vete.is_service() AND nullif(current_setting('vete.clock', true), '') IS NOT NULL
-                THEN current_setting('vete.clock', true)::timestamptz
-            ELSE now()
+            WHEN p_service_caller AND nullif(pg_catalog.current_setting('vete.clock', true), '') IS NOT NULL
+                THEN pg_catalog.current_setting('vete.clock', true)::timestamptz
+            ELSE pg_catalog.now()
         END
     $$;
+COMMENT ON FUNCTION vete.clock_for(boolean) IS
+    'Now, for booking rules, given whether the caller is service_role (only it may pin vete.clock).';
+
+CREATE FUNCTION vete.clock() RETURNS timestamptz
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog
+    AS $$ SELECT vete.clock_for(vete.is_service()) $$;
 COMMENT ON FUNCTION vete.clock() IS
     'Now, for booking rules; only service_role sessions may pin it (setting vete.clock), for tests.';
 
@@ -112,28 +120,62 @@ CREATE FUNCTION vete.schedule_problem(
     SET search_path = pg_catalog
     AS $$
     DECLARE
-        v_day date := vete.local_date(p_tenant_id, p_start);
-        v_range tstzrange;
+        v_code text;
     BEGIN
         -- NULL when [p_start, p_end) may be booked as far as the calendar goes (overlap with
         -- other appointments is checked under the vet lock); else the failure to return.
-        IF v_day IS NULL OR p_end IS NULL OR p_end <= p_start THEN
-            RETURN vete.failure('INVALID_TIME', 'Horario inválido');
-        END IF;
-        v_range := tstzrange(p_start, p_end, '[)');
-        IF NOT v_range <@ vete.vet_weekly(p_tenant_id, p_vet_id, v_day, 'work') THEN
-            RETURN vete.failure('OUTSIDE_WORKING_HOURS', 'El horario está fuera de la jornada del veterinario');
-        END IF;
-        IF NOT v_range <@ coalesce(vete.service_window(p_tenant_id, p_service_id, v_day), '{}') THEN
-            RETURN vete.failure('OUTSIDE_SERVICE_HOURS', 'El servicio no se ofrece en ese horario');
-        END IF;
-        IF v_range && vete.vet_weekly(p_tenant_id, p_vet_id, v_day, 'break') THEN
-            RETURN vete.failure('DURING_BREAK', 'El horario coincide con un descanso del veterinario');
-        END IF;
-        IF v_range && vete.vet_time_off(p_tenant_id, p_vet_id, v_range) THEN
-            RETURN vete.failure('VET_TIME_OFF', 'El veterinario no está disponible en esa fecha');
-        END IF;
-        RETURN NULL;
+        -- The rules of vet_weekly, service_window and vet_time_off (which availability
+        -- uses), evaluated in one statement: booking runs this on every call, and one
+        -- cached plan of index probes costs a fraction of five nested function calls.
+        SELECT CASE
+            WHEN d.day IS NULL OR p_end IS NULL OR p_end <= p_start THEN 'INVALID_TIME'
+            WHEN NOT d.span <@ (
+                SELECT coalesce(range_agg(tstzrange(
+                           (d.day + h.starts_at) AT TIME ZONE d.zone,
+                           (d.day + h.ends_at) AT TIME ZONE d.zone, '[)')), '{}'::tstzmultirange)
+                FROM public.vet_working_hours h
+                WHERE h.tenant_id = p_tenant_id AND h.vet_id = p_vet_id AND h.kind = 'work'
+                  AND h.weekday = extract(isodow FROM d.day))
+                THEN 'OUTSIDE_WORKING_HOURS'
+            WHEN NOT coalesce((
+                SELECT s.available_days IS NULL OR extract(isodow FROM d.day)::int = ANY (s.available_days)
+                FROM public.services s
+                WHERE s.tenant_id = p_tenant_id AND s.id = p_service_id
+                  AND d.span <@ tstzrange(
+                      (d.day + coalesce(s.available_start_time, time '00:00')) AT TIME ZONE d.zone,
+                      CASE WHEN s.available_end_time IS NULL
+                           THEN (d.day + 1)::timestamp AT TIME ZONE d.zone
+                           ELSE (d.day + s.available_end_time) AT TIME ZONE d.zone END,
+                      '[)')), false)
+                THEN 'OUTSIDE_SERVICE_HOURS'
+            WHEN EXISTS (
+                SELECT 1 FROM public.vet_working_hours h
+                WHERE h.tenant_id = p_tenant_id AND h.vet_id = p_vet_id AND h.kind = 'break'
+                  AND h.weekday = extract(isodow FROM d.day)
+                  AND d.span && tstzrange((d.day + h.starts_at) AT TIME ZONE d.zone,
+                                          (d.day + h.ends_at) AT TIME ZONE d.zone, '[)'))
+                THEN 'DURING_BREAK'
+            WHEN EXISTS (
+                SELECT 1 FROM public.vet_time_off o
+                WHERE o.tenant_id = p_tenant_id AND o.vet_id = p_vet_id AND o.period && d.span)
+                THEN 'VET_TIME_OFF'
+        END
+        INTO v_code
+        FROM (
+            SELECT t.timezone AS zone, (p_start AT TIME ZONE t.timezone)::date AS day,
+                   CASE WHEN p_end > p_start THEN tstzrange(p_start, p_end, '[)') END AS span
+            FROM (SELECT) AS one
+            LEFT JOIN public.tenants t ON t.id = p_tenant_id
+        ) d;
+        RETURN CASE v_code
+            WHEN 'INVALID_TIME' THEN vete.failure(v_code, 'Horario inválido')
+            WHEN 'OUTSIDE_WORKING_HOURS' THEN
+                vete.failure(v_code, 'El horario está fuera de la jornada del veterinario')
+            WHEN 'OUTSIDE_SERVICE_HOURS' THEN vete.failure(v_code, 'El servicio no se ofrece en ese horario')
+            WHEN 'DURING_BREAK' THEN
+                vete.failure(v_code, 'El horario coincide con un descanso del veterinario')
+            WHEN 'VET_TIME_OFF' THEN vete.failure(v_code, 'El veterinario no está disponible en esa fecha')
+        END;
     END
     $$;
 COMMENT ON FUNCTION vete.schedule_problem(text, uuid, uuid, timestamptz, timestamptz) IS
@@ -186,9 +228,11 @@ COMMENT ON FUNCTION public.resolve_clinic_local_time(text, timestamp, boolean) I
     'The instant of a wall-clock time in the clinic: NONEXISTENT_LOCAL_TIME inside a DST gap; p_later picks the second of a repeated hour.';
 
 REVOKE EXECUTE ON FUNCTION vete.clock() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION vete.clock_for(boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION vete.lock_vet(text, uuid) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION vete.schedule_problem(text, uuid, uuid, timestamptz, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION vete.clock() TO anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION vete.clock_for(boolean) TO anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION vete.schedule_problem(text, uuid, uuid, timestamptz, timestamptz) TO service_role;
 REVOKE EXECUTE ON FUNCTION public.resolve_clinic_local_time(text, timestamp, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.resolve_clinic_local_time(text, timestamp, boolean)

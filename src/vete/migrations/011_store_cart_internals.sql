@@ -85,17 +85,27 @@ CREATE FUNCTION vete.store_catalog(p_tenant_id text, p_customer_id uuid, p_lines
                    ELSE 'INVALID_TYPE'
                END
         FROM (
-            SELECT u.ord, u.line ->> 'type' AS type,
-                   CASE WHEN u.line ->> 'type' = 'product'
-                             AND u.line ->> 'id' ~*
-                             '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                        THEN (u.line ->> 'id')::uuid END AS product_id,
-                   CASE WHEN u.line ->> 'type' = 'service'
-                        THEN regexp_match(u.line ->> 'id',
+            SELECT u.ord, u.type,
+                   -- The shape of a uuid (8-4-4-4-12 hex digits, either case) without a
+                   -- regular expression: a case-insensitive regex match cost ~8 us a line.
+                   CASE WHEN u.type = 'product' AND length(u.id) = 36
+                             AND translate(u.id, '0123456789abcdefABCDEF', '') = '----'
+                             AND substr(u.id, 9, 1) = '-' AND substr(u.id, 14, 1) = '-'
+                             AND substr(u.id, 19, 1) = '-' AND substr(u.id, 24, 1) = '-'
+                        THEN u.id::uuid END AS product_id,
+                   CASE WHEN u.type = 'service'
+                        THEN regexp_match(u.id,
                        '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-'
                        '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-(.+)$', 'i')
                    END AS service_ref
-            FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS u (line, ord)
+            FROM (
+                -- OFFSET 0 keeps these subqueries apart, so each line's JSON is read once
+                -- and its ids parsed once, not once per reference or per probe.
+                SELECT e.ord, e.line ->> 'type' AS type, e.line ->> 'id' AS id
+                FROM jsonb_array_elements(p_lines) WITH ORDINALITY AS e (line, ord)
+                OFFSET 0
+            ) u
+            OFFSET 0
         ) l
         -- LATERAL ... LIMIT 1: one primary-key probe per line, whatever the catalog's size
         -- (a join here would let the planner scan the clinic's whole catalog).

@@ -9,3 +9,4 @@ DROP FUNCTION IF EXISTS vete.clinic_zone(text);
 DROP FUNCTION IF EXISTS vete.lock_vet(text, uuid);
 DROP FUNCTION IF EXISTS vete.failure(text, text);
 DROP FUNCTION IF EXISTS vete.clock();
+DROP FUNCTION IF EXISTS vete.clock_for(boolean);
