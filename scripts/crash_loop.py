@@ -31,7 +31,7 @@ def main() -> int:
         try:
             loop.setup()
             for stop in range(1, args.stops + 1):
-                result = loop.round(load_s=3.0, outage_s=2.0)
+                result = loop.round(load_s=3.0, outage_s=4.0)
                 bad = violations(result.invariants)
                 failed |= bool(bad)
                 print(

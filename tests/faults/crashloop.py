@@ -216,11 +216,14 @@ class CrashLoop:
     def round(self, load_s: float, outage_s: float) -> Round:
         """Load, hard stop, load against the dead database, restart, time, check."""
         time.sleep(load_s)
-        self.db_down.set()
+        # The outage window is strictly the time the server is dead: marked after the stop
+        # returned and unmarked before the restart begins, so no request that the live
+        # server answered is counted in it.
         self.server.stop(mode="immediate")
+        self.db_down.set()
         time.sleep(outage_s)
-        self.server.ensure_running()
         self.db_down.clear()
+        self.server.ensure_running()
         started = time.monotonic()
         with httpx.Client(base_url=self.base, timeout=5) as http:
             while http.get("/health").status_code != 200:

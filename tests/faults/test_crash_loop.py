@@ -23,7 +23,7 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrashLoop]:
 
 def test_hard_stops_under_load_lose_nothing(loop: CrashLoop) -> None:
     for stop in range(STOPS):
-        result = loop.round(load_s=2.0, outage_s=1.5)
+        result = loop.round(load_s=2.0, outage_s=4.0)
         assert not loop.tally.bad, loop.tally.bad[:5]
         assert not loop.outage.bad, loop.outage.bad[:5]
         assert not violations(result.invariants), (stop, result.invariants)

@@ -94,7 +94,7 @@ def json_values() -> st.SearchStrategy[Any]:
         st.none(),
         st.booleans(),
         st.integers(-(2**40), 2**40),
-        st.floats(allow_nan=False),
+        st.floats(allow_nan=False, allow_infinity=False),
         TEXTS,
     )
     return st.recursive(
@@ -120,8 +120,11 @@ def cart_items(demo_products: list[str], foreign: list[str]) -> st.SearchStrateg
         optional={
             "id": ids,
             "type": st.sampled_from(["product", "service", "PRODUCT", "", "bundle"]) | st.none(),
-            "quantity": st.integers(-5, 150) | st.floats(allow_nan=False) | TEXTS | st.none(),
-            "price": st.floats(allow_nan=False) | st.integers(),
+            "quantity": st.integers(-5, 150)
+            | st.floats(allow_nan=False, allow_infinity=False)
+            | TEXTS
+            | st.none(),
+            "price": st.floats(allow_nan=False, allow_infinity=False) | st.integers(),
             "name": TEXTS,
         },
     )

@@ -165,6 +165,7 @@ CLIENT_HELPERS: dict[str, set[str]] = {
     "vete.check_tenant_timezone": {"anon", "authenticated"},
     "vete.clinic_zone": {"anon", "authenticated"},
     "vete.clock": {"anon", "authenticated"},
+    "vete.clock_for": {"anon", "authenticated"},
     "vete.failure": {"anon", "authenticated"},
     "vete.is_active_status": {"anon", "authenticated"},
     "vete.is_service": {"anon", "authenticated"},
