@@ -2,6 +2,7 @@
 function directly, in the same run: requests/s and p50/p99 at 16 and 64 clients.
 
     .venv/bin/python bench/api_booking.py [--seconds 10] [--clients 16,64] [--workers 2]
+                                          [--load wrk|python]
 
 HTTP: each client (an asyncio task with a keep-alive connection) books consecutive 30-minute
 slots of its own vet with an owner's Bearer token: POST /api/clinics/{id}/appointments, one
@@ -9,6 +10,11 @@ transaction per request (act_as + book_appointment_atomic + commit), as the API 
 pgbench: the same transaction (set the claims, SET LOCAL ROLE authenticated, call
 book_appointment_atomic, COMMIT) with -M prepared, each client on its own vet at random
 slots. Targets: HTTP >= 0.3 x pgbench; p99 < 50 ms at 16 clients.
+
+The HTTP load comes from Debian's wrk when it is installed (`--load wrk`, the default then):
+a native generator takes little of the 2 cores the server and PostgreSQL share, as pgbench
+does on its side. `--load python` drives the same requests from httpx (asyncio), whose own
+CPU use halves the rate the server can show here.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -122,6 +129,70 @@ async def http_run(
     }
 
 
+# wrk's Lua: each request books the next (vet, slot) pair of its thread, so no two requests
+# of a run ask for the same slot; non-2xx answers are counted.
+WRK_SCRIPT = """
+local vets = {%(vets)s}
+local counter = 0
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+request = function()
+  counter = counter + 1
+  local vet = vets[(counter %% #vets) + 1]
+  local slot = math.floor(counter / #vets) + tid * 1000000 + %(offset)d
+  local body = string.format(
+    '{"pet_id":"%(pet)s","service_id":"%(service)s","vet_id":"%%s","start_time":"%%s"}',
+    vet, os.date("!%%Y-%%m-%%dT%%H:%%M:%%SZ", %(start)d + slot * 1800))
+  return wrk.format("POST", "/api/clinics/%(tenant)s/appointments",
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %(token)s"}, body)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%f %%f %%f %%d\\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def wrk_run(
+    base: str, ids: dict[str, Any], clients: int, seconds: float, offset: int
+) -> dict[str, float]:
+    """The same requests driven by wrk (C): the load generator takes little of the 2 cores."""
+    token = mint_token(SECRET, user_id=ids["owner"], ttl_s=3600)
+    script = WRK_SCRIPT % {
+        "vets": ",".join(f'"{v}"' for v in ids["vets"]),
+        "offset": offset,
+        "pet": ids["pet"],
+        "service": ids["service"],
+        "tenant": TENANT,
+        "token": token,
+        "start": int(START.timestamp()),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", "-s", handle.name, base],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
+    rate, p50, p99, failures = line.split()[1:]
+    return {
+        "rate": float(rate),
+        "p50_ms": float(p50),
+        "p99_ms": float(p99),
+        "failures": float(failures),
+    }
+
+
 PGBENCH_SCRIPT = "\n".join(
     [
         r"\set slot random(0, 20000000)",
@@ -202,6 +273,12 @@ def main() -> None:
     parser.add_argument("--clients", default="16,64")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pool-size", type=int, default=16)
+    parser.add_argument(
+        "--load",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="HTTP load generator: wrk (Debian's, native) or the Python httpx client",
+    )
     args = parser.parse_args()
     url = fresh_database("vete_bench_api")
     ids = seed_clinic(url, vets=64)
@@ -217,14 +294,17 @@ def main() -> None:
     try:
         for i, clients in enumerate(int(c) for c in args.clients.split(",")):
             pg = pgbench_run(url, ids, clients, args.seconds)
-            web = asyncio.run(http_run(base, ids, clients, args.seconds, offset=i * 1_000_000))
+            if args.load == "wrk":
+                web = wrk_run(base, ids, clients, args.seconds, offset=i * 100_000)
+            else:
+                web = asyncio.run(http_run(base, ids, clients, args.seconds, offset=i * 1_000_000))
             rows.append((clients, pg, web))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     print(
         f"PostgreSQL {version}; {args.seconds:g} s per cell;"
-        f" uvicorn workers={args.workers}, pool={args.pool_size}/worker"
+        f" uvicorn workers={args.workers}, pool={args.pool_size}/worker; load: {args.load}"
     )
     print(
         "| clients | pgbench tx/s | pgbench p50 / p99 ms | HTTP req/s | HTTP p50 / p99 ms"

@@ -16,12 +16,20 @@ ROLES: tuple[Role, ...] = ("anon", "authenticated", "service_role")
 _queries = aiosql.from_path(Path(__file__).with_name("session.sql"), "psycopg")
 
 
-def act_as(conn: psycopg.Connection[Any], *, user_id: UUID | str | None, role: Role) -> None:
+def act_as(
+    conn: psycopg.Connection[Any],
+    *,
+    user_id: UUID | str | None,
+    role: Role,
+    statement_timeout: str | None = None,
+    lock_timeout: str | None = None,
+) -> None:
     """Make the rest of the current transaction run as ``role`` with JWT ``sub`` = ``user_id``.
 
     Exactly what Supabase (PostgREST) does per request: ``request.jwt.claims`` holding only
     ``sub`` and ``role``, set locally, then ``SET LOCAL ROLE``. Both end with the transaction,
-    so the connection must not be in autocommit mode.
+    so the connection must not be in autocommit mode. ``statement_timeout`` and
+    ``lock_timeout`` (e.g. ``"5000ms"``), when given, are set LOCAL in the same round trip.
     """
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -30,4 +38,10 @@ def act_as(conn: psycopg.Connection[Any], *, user_id: UUID | str | None, role: R
     claims: dict[str, str] = {"role": role}
     if user_id is not None:
         claims["sub"] = str(user_id)
-    _queries.act_as(conn, claims=json.dumps(claims), role=role)
+    _queries.act_as(
+        conn,
+        claims=json.dumps(claims),
+        role=role,
+        statement_timeout=statement_timeout,
+        lock_timeout=lock_timeout,
+    )

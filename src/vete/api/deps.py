@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-import aiosql
 import psycopg
 from fastapi import Depends, Path, Request
 from prometheus_client import Counter
@@ -28,8 +26,6 @@ from vete.api.problems import is_page
 from vete.deploy.files import MigrationSet
 from vete.errors import ServiceUnavailable, Unauthenticated, VeteError
 from vete.session import act_as
-
-_timeouts: Any = aiosql.from_path(FilePath(__file__).parent / "sql" / "timeouts.sql", "psycopg")
 
 #: Cookie holding the demo sign-in's token (web pages only; the API takes Bearer tokens).
 SESSION_COOKIE = "vete_session"
@@ -103,12 +99,14 @@ def transaction(state: AppState, identity: Identity) -> Iterator[psycopg.Connect
         raise ServiceUnavailable("all database connections are busy; retry shortly") from exc
     try:
         with conn.transaction():
-            _timeouts.set_request_timeouts(
+            # One round trip: identity, and bounds on every statement and lock wait.
+            act_as(
                 conn,
+                user_id=identity.user_id,
+                role=identity.role,
                 statement_timeout=f"{state.statement_timeout_ms}ms",
                 lock_timeout=f"{state.lock_timeout_ms}ms",
             )
-            act_as(conn, user_id=identity.user_id, role=identity.role)
             yield conn
     except psycopg.OperationalError as exc:
         raise ServiceUnavailable(f"database unavailable: {exc.__class__.__name__}") from exc
