@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from vete.cli.common import JSON_OPT
+from vete.cli.common import BACKUP_DIR_OPT, CHECK_OPT, JSON_OPT, NO_BACKUP_OPT, backup_check
 from vete.cli.deploy import _confirm_on_terminal
 from vete.cli.output import console, err_console, print_json
 from vete.db import resolve_database_url
@@ -24,11 +24,9 @@ def adopt(
         help="Resolve conflicting rows as docs/adopt.md describes (cancel the later of two"
         " overlapping appointments, merge repeated cart lines, zero negative stock), logged.",
     ),
-    no_backup: bool = typer.Option(False, "--no-backup", help="Skip the pg_dump backup."),
-    backup_dir: Path | None = typer.Option(None, "--backup-dir", file_okay=False),
-    check: str = typer.Option(
-        "restore", "--check", help="Prove the backup: restore (into a scratch database) or list."
-    ),
+    no_backup: bool = NO_BACKUP_OPT,
+    backup_dir: Path | None = BACKUP_DIR_OPT,
+    check: str = CHECK_OPT,
     rehearse: bool = typer.Option(
         False, "--rehearse", help="Adopt a restored copy on the embedded server first."
     ),
@@ -44,13 +42,11 @@ def adopt(
     satisfied. Undo: vete db revert --set vete-adopt --to 0. Exit codes as deploy, plus
     18 not the original's database, 19 conflicting rows found (nothing changed).
     """
-    if check not in ("restore", "list"):
-        raise typer.BadParameter("--check takes restore or list")
     options = adopting.AdoptOptions(
         yes=yes,
         resolve=resolve,
         backup=not no_backup,
-        backup_check=check,  # type: ignore[arg-type]
+        backup_check=backup_check(check),
         backup_dir=backup_dir,
         rehearse=rehearse,
         timeouts=applying.Timeouts(lock_timeout=lock_timeout),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from vete.cli.common import JSON_OPT
+from vete.cli.common import BACKUP_DIR_OPT, CHECK_OPT, JSON_OPT, backup_check
 from vete.cli.output import console, print_json
 from vete.db import describe_target, resolve_database_url
 from vete.deploy import backup as backups
@@ -15,22 +15,13 @@ from vete.errors import TargetNotConfirmed
 
 
 def backup(
-    directory: Path | None = typer.Option(
-        None, "--backup-dir", file_okay=False, help="Where to write (default: DATA_DIR/backups)."
-    ),
-    check: str = typer.Option(
-        "restore",
-        "--check",
-        help="restore: prove by restoring into a scratch database on the"
-        " embedded server; list: only read the archive's table of contents.",
-    ),
+    directory: Path | None = BACKUP_DIR_OPT,
+    check: str = CHECK_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
     """pg_dump (custom format) with sha256, size and duration recorded, then proven."""
-    if check not in ("restore", "list"):
-        raise typer.BadParameter("--check takes restore or list")
     url = resolve_database_url()
-    taken = backups.take_backup(url, directory=directory, check=check)  # type: ignore[arg-type]
+    taken = backups.take_backup(url, directory=directory, check=backup_check(check))
     with runner.deploy_connection(url) as conn:
         runner.ensure_history(conn)
         with conn.transaction():

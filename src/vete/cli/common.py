@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from vete.deploy.backup import Check
 from vete.deploy.source import Source, source_for
 
 JSON_OPT = typer.Option(False, "--json", help="Print one JSON document instead of text.")
@@ -20,6 +21,27 @@ DIR_OPT = typer.Option(
 SET_OPT = typer.Option(
     None, "--set", help="Name the history of --dir is kept under (default: the folder's name)."
 )
+
+
+NO_BACKUP_OPT = typer.Option(False, "--no-backup", help="Skip the pg_dump backup.")
+BACKUP_DIR_OPT = typer.Option(
+    None, "--backup-dir", file_okay=False, help="Where backups go (default: DATA_DIR/backups)."
+)
+CHECK_OPT = typer.Option(
+    "restore",
+    "--check",
+    help="How the backup is proven: restore (into a scratch database on the embedded server)"
+    " or list (only read the archive's table of contents).",
+)
+
+
+def backup_check(value: str) -> Check:
+    """The ``--check`` value, refused with a usage error unless restore or list."""
+    if value == "restore":
+        return "restore"
+    if value == "list":
+        return "list"
+    raise typer.BadParameter(f"--check takes restore or list, not {value!r}")
 
 
 def pick_source(directory: Path | None, set_name: str | None) -> Source:

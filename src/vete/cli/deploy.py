@@ -10,7 +10,18 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vete.cli.common import DIR_OPT, JSON_OPT, SET_OPT, as_rows, pick_source, state_style
+from vete.cli.common import (
+    BACKUP_DIR_OPT,
+    CHECK_OPT,
+    DIR_OPT,
+    JSON_OPT,
+    NO_BACKUP_OPT,
+    SET_OPT,
+    as_rows,
+    backup_check,
+    pick_source,
+    state_style,
+)
 from vete.cli.output import console, err_console, print_json
 from vete.db import Target, describe_target, resolve_database_url
 from vete.deploy import apply as applying
@@ -181,11 +192,9 @@ def deploy(
         " pgbouncer in transaction mode.",
     ),
     lock_wait: float = typer.Option(0.0, "--lock-wait", help="Seconds to wait for another deploy."),
-    no_backup: bool = typer.Option(False, "--no-backup", help="Skip the pg_dump backup."),
-    backup_dir: Path | None = typer.Option(None, "--backup-dir", file_okay=False),
-    check: str = typer.Option(
-        "restore", "--check", help="Prove the backup: restore (into a scratch database) or list."
-    ),
+    no_backup: bool = NO_BACKUP_OPT,
+    backup_dir: Path | None = BACKUP_DIR_OPT,
+    check: str = CHECK_OPT,
     rehearse: bool = typer.Option(
         False, "--rehearse", help="Apply to a restored copy on the embedded server first."
     ),
@@ -204,14 +213,12 @@ def deploy(
     11 lock busy, 12 an applied file was edited, 13 verify failed, 14 backup failed,
     15 lint errors, 16 bad migration files, 17 non-local target not confirmed.
     """
-    if check not in ("restore", "list"):
-        raise typer.BadParameter("--check takes restore or list")
     options = runner.DeployOptions(
         yes=yes,
         lock_url=lock_url,
         lock_wait_s=lock_wait,
         backup=not no_backup,
-        backup_check=check,  # type: ignore[arg-type]
+        backup_check=backup_check(check),
         backup_dir=backup_dir,
         rehearse=rehearse,
         allow_lint_errors=allow_lint_errors,
