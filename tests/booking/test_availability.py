@@ -12,7 +12,7 @@ import pytest
 from psycopg.rows import dict_row
 from psycopg.types.range import Range
 
-from tests.booking.world import Clinic, as_user, make_clinic
+from tests.booking.world import Clinic, as_user, book_consult, make_clinic
 from vete import booking
 from vete.errors import InvalidInput
 
@@ -210,19 +210,7 @@ def slots_pinned(conn: psycopg.Connection[Any], clinic: Clinic, day: date) -> li
 def book_local(
     conn: psycopg.Connection[Any], clinic: Clinic, local: datetime, owner_index: int = 0
 ) -> booking.Booking:
-    owner = clinic.owners[owner_index]
-    return as_user(
-        conn,
-        owner,
-        lambda: booking.book(
-            conn,
-            tenant_id=clinic.tenant_id,
-            pet_id=clinic.pet_of(owner),
-            service_id=clinic.services["consult"],
-            vet_id=clinic.vet,
-            start=local,
-        ),
-    )
+    return book_consult(conn, clinic, local, clinic.owners[owner_index])
 
 
 def test_a_start_in_the_spring_gap_is_refused_and_writes_nothing(

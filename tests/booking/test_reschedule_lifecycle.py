@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from tests.booking.world import Clinic, as_user, make_clinic, rpc
+from tests.booking.world import Clinic, as_user, book_consult, make_clinic, rpc
 from vete import booking
 
 ASU = ZoneInfo("America/Asuncion")
@@ -43,20 +43,7 @@ def other(database_url: str) -> Clinic:
 def book_for(
     conn: psycopg.Connection[Any], clinic: Clinic, start: datetime, owner: uuid.UUID | None = None
 ) -> uuid.UUID:
-    owner = owner or clinic.owner
-    result = as_user(
-        conn,
-        owner,
-        lambda: booking.book(
-            conn,
-            tenant_id=clinic.tenant_id,
-            pet_id=clinic.pet_of(owner),
-            service_id=clinic.services["consult"],
-            vet_id=clinic.vet,
-            start=start,
-        ),
-    )
-    return result.appointment_id
+    return book_consult(conn, clinic, start, owner).appointment_id
 
 
 def snapshot(conn: psycopg.Connection[Any], appointment: uuid.UUID) -> dict[str, Any]:

@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 from typing import Any, TypeVar
 
 import psycopg
 
+from vete import booking
 from vete.session import Role, act_as
 
 T = TypeVar("T")
@@ -121,6 +122,25 @@ def as_user(
     with conn.transaction():
         act_as(conn, user_id=user, role=role)
         return call()
+
+
+def book_consult(
+    conn: psycopg.Connection[Any], clinic: Clinic, start: datetime, owner: uuid.UUID | None = None
+) -> booking.Booking:
+    """Book the clinic's consult with its vet as an owner (the first one by default)."""
+    who = owner or clinic.owner
+    return as_user(
+        conn,
+        who,
+        lambda: booking.book(
+            conn,
+            tenant_id=clinic.tenant_id,
+            pet_id=clinic.pet_of(who),
+            service_id=clinic.services["consult"],
+            vet_id=clinic.vet,
+            start=start,
+        ),
+    )
 
 
 @contextmanager
