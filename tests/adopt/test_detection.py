@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from tests.adopt.conftest import (
     rows,
     run_adopt,
 )
+from tests.cli_runner import run_vete
 from tests.deploy.conftest import schema_fingerprint
 from vete.deploy.source import vete_source
 from vete.errors import AdoptConflicts, AdoptRefused
@@ -26,14 +25,7 @@ DOUBLE_BOOKED = ("d0000000-0000-4000-8000-000000000001", "d0000000-0000-4000-800
 
 
 def vete(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vete", *args],
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_vete(*args, url=url)
 
 
 def test_overlapping_pair_is_reported_before_anything_changes(original_url: str) -> None:

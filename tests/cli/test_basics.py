@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 
+from tests.cli_runner import run_vete
 from vete import __version__
 from vete.testing.plugin import PgServer
 
 
 def vete(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vete", *args],
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_vete(*args, env=env, timeout=120)
 
 
 def test_version_prints_the_package_version() -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import run_vete
 from tests.deploy.conftest import Write, deploy, query
 from vete.db import Target
 from vete.deploy import runner
@@ -17,14 +16,7 @@ from vete.errors import DeployError
 
 
 def vete(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vete", *args],
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    return run_vete(*args, url=url, timeout=180)
 
 
 def test_supabase_history_is_kept_true(fresh_url: str, migrations: Write) -> None:

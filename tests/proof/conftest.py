@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from typing import Any
+
+from tests.cli_runner import run_vete
 
 
 def vete(*args: str, url: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run ``python -m vete ARGS`` with DATABASE_URL set to ``url``."""
-    return subprocess.run(
-        [sys.executable, "-m", "vete", *args],
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_vete(*args, url=url, timeout=timeout)
 
 
 def json_of(result: subprocess.CompletedProcess[str]) -> Any:
