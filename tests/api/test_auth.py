@@ -101,3 +101,30 @@ def test_jwks_file_verifies_asymmetric_tokens(tmp_path, alg, make_key):
     # Without a shared secret, HS256 is refused (no algorithm confusion).
     with pytest.raises(Unauthenticated):
         verifier.verify(hs(claims()))
+
+
+def test_a_remembered_token_still_expires(monkeypatch):
+    """Verified tokens are cached, but each use checks exp again: no life after expiry."""
+    verifier = Verifier(secret=SECRET)
+    token = hs(claims(exp=int(time.time()) + 30))
+    assert verifier.verify(token).user_id == MARIA
+    assert verifier.verify(token).user_id == MARIA  # from the cache
+    later = time.time() + 30 + 6  # past exp and the 5 s leeway
+    monkeypatch.setattr("vete.api.auth.time.time", lambda: later)
+    with pytest.raises(Unauthenticated, match="expired"):
+        verifier.verify(token)
+
+
+def test_a_token_is_verified_once_per_verifier(monkeypatch):
+    """The signature is checked on first use only; another token is checked on its own."""
+    calls = []
+    decode = jwt.decode
+    monkeypatch.setattr(
+        "vete.api.auth.jwt.decode", lambda *a, **kw: calls.append(1) or decode(*a, **kw)
+    )
+    verifier = Verifier(secret=SECRET)
+    token, other = hs(claims()), hs(claims(jti="2"))
+    for _ in range(3):
+        verifier.verify(token)
+    verifier.verify(other)
+    assert len(calls) == 2
