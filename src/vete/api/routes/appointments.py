@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, status
+from psycopg import Connection
 
 from vete import booking
 from vete.api import reads
-from vete.api.deps import ConnDep, CurrentUser, StateDep, TenantId, counted
+from vete.api.deps import TenantId, UserDb, counted
 from vete.api.schemas import BookRequest, CancelRequest, RescheduleRequest, StatusRequest
 from vete.errors import Forbidden, NotFound
 
@@ -27,94 +29,105 @@ IdempotencyKey = Annotated[
 
 
 @router.post("/clinics/{tenant_id}/appointments", status_code=status.HTTP_201_CREATED)
-def book(
+async def book(
     tenant_id: TenantId,
     body: BookRequest,
-    user: CurrentUser,
-    conn: ConnDep,
-    state: StateDep,
+    db: UserDb,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.Booking:
     """Book an appointment. 409 ``SLOT_UNAVAILABLE`` when the slot was taken."""
-    with counted(state.metrics.bookings, "book"):
-        return booking.book(
-            conn,
-            tenant_id=tenant_id,
-            pet_id=body.pet_id,
-            service_id=body.service_id,
-            vet_id=body.vet_id,
-            start=body.start_time,
-            duration_minutes=body.duration_minutes,
-            reason=body.reason,
-            notes=body.notes,
-            idempotency_key=idempotency_key,
+    with counted(db.state.metrics.bookings, "book"):
+        return await db.run(
+            partial(
+                booking.book,
+                tenant_id=tenant_id,
+                pet_id=body.pet_id,
+                service_id=body.service_id,
+                vet_id=body.vet_id,
+                start=body.start_time,
+                duration_minutes=body.duration_minutes,
+                reason=body.reason,
+                notes=body.notes,
+                idempotency_key=idempotency_key,
+            )
         )
 
 
 @router.get("/clinics/{tenant_id}/appointments/mine")
-def my_appointments(
-    tenant_id: TenantId, _: CurrentUser, conn: ConnDep
-) -> list[reads.AppointmentView]:
+async def my_appointments(tenant_id: TenantId, db: UserDb) -> list[reads.AppointmentView]:
     """Appointments of the caller's pets in the clinic, soonest first."""
-    return reads.my_appointments(conn, tenant_id=tenant_id)
+    return await db.run(partial(reads.my_appointments, tenant_id=tenant_id))
 
 
 @router.get("/clinics/{tenant_id}/day")
-def clinic_day(
+async def clinic_day(
     tenant_id: TenantId,
     day: Annotated[date, Query(description="The clinic's local date.")],
-    _: CurrentUser,
-    conn: ConnDep,
+    db: UserDb,
 ) -> list[reads.DayAppointment]:
     """Every appointment of the clinic on a local date (staff only)."""
-    if not reads.is_staff(conn, tenant_id=tenant_id):
-        raise Forbidden(f"only staff of {tenant_id!r} see its day", code="FORBIDDEN")
-    return reads.clinic_day(conn, tenant_id=tenant_id, day=day)
+
+    def staff_day(conn: Connection[Any]) -> list[reads.DayAppointment]:
+        if not reads.is_staff(conn, tenant_id=tenant_id):
+            raise Forbidden(f"only staff of {tenant_id!r} see its day", code="FORBIDDEN")
+        return reads.clinic_day(conn, tenant_id=tenant_id, day=day)
+
+    return await db.run(staff_day)
 
 
 @router.get("/appointments/{appointment_id}")
-def get_appointment(appointment_id: UUID, _: CurrentUser, conn: ConnDep) -> reads.AppointmentView:
+async def get_appointment(appointment_id: UUID, db: UserDb) -> reads.AppointmentView:
     """One appointment (the pet's owner or the clinic's staff)."""
-    found = reads.appointment(conn, appointment_id=appointment_id)
+    found = await db.run(partial(reads.appointment, appointment_id=appointment_id))
     if found is None:
         raise NotFound("appointment not found")
     return found
 
 
 @router.post("/appointments/{appointment_id}/reschedule")
-def reschedule(
+async def reschedule(
     appointment_id: UUID,
     body: RescheduleRequest,
-    user: CurrentUser,
-    conn: ConnDep,
-    state: StateDep,
+    db: UserDb,
 ) -> booking.Rescheduled:
     """Move an appointment in place (same id); it goes back to ``scheduled``."""
-    with counted(state.metrics.bookings, "reschedule"):
-        return booking.reschedule(
-            conn, appointment_id=appointment_id, new_start=body.new_start_time, user_id=user.user_id
+    with counted(db.state.metrics.bookings, "reschedule"):
+        return await db.run(
+            partial(
+                booking.reschedule,
+                appointment_id=appointment_id,
+                new_start=body.new_start_time,
+                user_id=db.identity.user_id,
+            )
         )
 
 
 @router.post("/appointments/{appointment_id}/cancel")
-def cancel(
-    appointment_id: UUID, body: CancelRequest, _: CurrentUser, conn: ConnDep, state: StateDep
+async def cancel(
+    appointment_id: UUID,
+    body: CancelRequest,
+    db: UserDb,
 ) -> booking.StatusChange:
     """Cancel an appointment; its slot is free at once."""
-    with counted(state.metrics.bookings, "cancel"):
-        return booking.cancel(conn, appointment_id=appointment_id, reason=body.reason)
+    with counted(db.state.metrics.bookings, "cancel"):
+        return await db.run(
+            partial(booking.cancel, appointment_id=appointment_id, reason=body.reason)
+        )
 
 
 @router.post("/appointments/{appointment_id}/status")
-def set_status(
+async def set_status(
     appointment_id: UUID,
     body: StatusRequest,
-    _: CurrentUser,
-    conn: ConnDep,
-    state: StateDep,
+    db: UserDb,
 ) -> booking.StatusChange:
     """Move an appointment along its lifecycle (staff steps are refused to owners)."""
-    with counted(state.metrics.bookings, "status"):
-        return booking.set_status(
-            conn, appointment_id=appointment_id, status=body.status, reason=body.reason
+    with counted(db.state.metrics.bookings, "status"):
+        return await db.run(
+            partial(
+                booking.set_status,
+                appointment_id=appointment_id,
+                status=body.status,
+                reason=body.reason,
+            )
         )

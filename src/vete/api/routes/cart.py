@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, status
 
 from vete import store
-from vete.api.deps import ConnDep, CurrentUser, StateDep, TenantId, counted
+from vete.api.deps import TenantId, UserDb, counted
 from vete.api.schemas import CartItem, ItemType, MergeRequest, QuantityRequest
 
 router = APIRouter(prefix="/api/clinics/{tenant_id}", tags=["cart"])
@@ -17,62 +18,71 @@ ItemId = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 @router.get("/cart")
-def get_cart(tenant_id: TenantId, _: CurrentUser, conn: ConnDep) -> store.Cart:
+async def get_cart(tenant_id: TenantId, db: UserDb) -> store.Cart:
     """The caller's cart in the clinic (empty when there is none yet)."""
-    return store.get_cart(conn, tenant_id=tenant_id)
+    return await db.run(partial(store.get_cart, tenant_id=tenant_id))
 
 
 @router.post("/cart/items")
-def add_item(tenant_id: TenantId, item: CartItem, _: CurrentUser, conn: ConnDep) -> store.Cart:
+async def add_item(tenant_id: TenantId, item: CartItem, db: UserDb) -> store.Cart:
     """Add units of one line; the price always comes from the catalog."""
-    return store.add_item(conn, tenant_id=tenant_id, item=item.model_dump())
+    return await db.run(partial(store.add_item, tenant_id=tenant_id, item=item.model_dump()))
 
 
 @router.put("/cart/items/{item_type}/{item_id}")
-def set_quantity(
+async def set_quantity(
     tenant_id: TenantId,
     item_type: ItemType,
     item_id: ItemId,
     body: QuantityRequest,
-    _: CurrentUser,
-    conn: ConnDep,
+    db: UserDb,
 ) -> store.Cart:
     """Set one line's quantity (0 removes it; a missing line is added)."""
-    return store.set_quantity(
-        conn, tenant_id=tenant_id, item_id=item_id, item_type=item_type, quantity=body.quantity
+    return await db.run(
+        partial(
+            store.set_quantity,
+            tenant_id=tenant_id,
+            item_id=item_id,
+            item_type=item_type,
+            quantity=body.quantity,
+        )
     )
 
 
 @router.delete("/cart/items/{item_type}/{item_id}")
-def remove_item(
-    tenant_id: TenantId, item_type: ItemType, item_id: ItemId, _: CurrentUser, conn: ConnDep
+async def remove_item(
+    tenant_id: TenantId, item_type: ItemType, item_id: ItemId, db: UserDb
 ) -> store.Cart:
     """Remove one line (``removed`` says whether it was there)."""
-    return store.remove_item(conn, tenant_id=tenant_id, item_id=item_id, item_type=item_type)
+    return await db.run(
+        partial(store.remove_item, tenant_id=tenant_id, item_id=item_id, item_type=item_type)
+    )
 
 
 @router.post("/cart/merge")
-def merge(
-    tenant_id: TenantId, body: MergeRequest, user: CurrentUser, conn: ConnDep, state: StateDep
+async def merge(
+    tenant_id: TenantId,
+    body: MergeRequest,
+    db: UserDb,
 ) -> store.Cart:
     """Merge a device's cart into the account's (at sign-in); nothing is lost."""
-    assert user.user_id is not None  # CurrentUser always has a sub
-    with counted(state.metrics.cart_merges):
-        return store.merge_cart(
-            conn,
-            tenant_id=tenant_id,
-            customer_id=user.user_id,
-            items=body.items,
-            policy=body.policy,
+    assert db.identity.user_id is not None  # CurrentUser always has a sub
+    with counted(db.state.metrics.cart_merges):
+        return await db.run(
+            partial(
+                store.merge_cart,
+                tenant_id=tenant_id,
+                customer_id=db.identity.user_id,
+                items=body.items,
+                policy=body.policy,
+            )
         )
 
 
 @router.post("/checkout", status_code=status.HTTP_201_CREATED)
-def checkout(
+async def checkout(
     tenant_id: TenantId,
-    _: CurrentUser,
-    conn: ConnDep,
-    state: StateDep,
+    db: UserDb,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -84,7 +94,11 @@ def checkout(
     ] = None,
 ) -> store.Order:
     """Place an order from the cart: stock is decremented atomically, never below zero."""
-    with counted(state.metrics.checkouts):
-        return store.checkout(
-            conn, tenant_id=tenant_id, idempotency_key=idempotency_key or str(uuid.uuid4())
+    with counted(db.state.metrics.checkouts):
+        return await db.run(
+            partial(
+                store.checkout,
+                tenant_id=tenant_id,
+                idempotency_key=idempotency_key or str(uuid.uuid4()),
+            )
         )

@@ -2,75 +2,83 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from psycopg import Connection
 
 from vete import booking
 from vete.api import reads
-from vete.api.deps import ConnDep, CurrentUser, MaybeUser, TenantId
+from vete.api.deps import PublicDb, TenantId, UserDb
 
 router = APIRouter(prefix="/api", tags=["clinics"])
+T = TypeVar("T")
+
+
+def _in_clinic(tenant_id: str, read: Callable[..., T]) -> Callable[[Connection[Any]], T]:
+    """``read(conn, tenant_id=...)`` after a 404 for an unknown clinic."""
+
+    def work(conn: Connection[Any]) -> T:
+        reads.require_clinic(conn, tenant_id=tenant_id)
+        return read(conn, tenant_id=tenant_id)
+
+    return work
 
 
 @router.get("/clinics")
-def list_clinics(_: MaybeUser, conn: ConnDep) -> list[reads.Clinic]:
+async def list_clinics(db: PublicDb) -> list[reads.Clinic]:
     """Every clinic."""
-    return reads.clinics(conn)
+    return await db.run(reads.clinics)
 
 
 @router.get("/clinics/{tenant_id}")
-def get_clinic(tenant_id: TenantId, _: MaybeUser, conn: ConnDep) -> reads.Clinic:
+async def get_clinic(tenant_id: TenantId, db: PublicDb) -> reads.Clinic:
     """One clinic and its time zone."""
-    return reads.require_clinic(conn, tenant_id=tenant_id)
+    return await db.run(partial(reads.require_clinic, tenant_id=tenant_id))
 
 
 @router.get("/clinics/{tenant_id}/services")
-def list_services(tenant_id: TenantId, _: MaybeUser, conn: ConnDep) -> list[reads.Service]:
+async def list_services(tenant_id: TenantId, db: PublicDb) -> list[reads.Service]:
     """The clinic's active services (duration and buffer in minutes)."""
-    reads.require_clinic(conn, tenant_id=tenant_id)
-    return reads.services(conn, tenant_id=tenant_id)
+    return await db.run(_in_clinic(tenant_id, reads.services))
 
 
 @router.get("/clinics/{tenant_id}/vets")
-def list_vets(tenant_id: TenantId, _: MaybeUser, conn: ConnDep) -> list[reads.Vet]:
+async def list_vets(tenant_id: TenantId, db: PublicDb) -> list[reads.Vet]:
     """The clinic's vets."""
-    reads.require_clinic(conn, tenant_id=tenant_id)
-    return reads.vets(conn, tenant_id=tenant_id)
+    return await db.run(_in_clinic(tenant_id, reads.vets))
 
 
 @router.get("/clinics/{tenant_id}/products")
-def list_products(tenant_id: TenantId, _: MaybeUser, conn: ConnDep) -> list[reads.Product]:
+async def list_products(tenant_id: TenantId, db: PublicDb) -> list[reads.Product]:
     """Products on sale with the units available now."""
-    reads.require_clinic(conn, tenant_id=tenant_id)
-    return reads.products(conn, tenant_id=tenant_id)
+    return await db.run(_in_clinic(tenant_id, reads.products))
 
 
 @router.get("/clinics/{tenant_id}/pets")
-def list_my_pets(tenant_id: TenantId, _: CurrentUser, conn: ConnDep) -> list[reads.Pet]:
+async def list_my_pets(tenant_id: TenantId, db: UserDb) -> list[reads.Pet]:
     """The caller's pets in the clinic."""
-    return reads.my_pets(conn, tenant_id=tenant_id)
+    return await db.run(partial(reads.my_pets, tenant_id=tenant_id))
 
 
 @router.get("/clinics/{tenant_id}/availability")
-def availability(
+async def availability(
     tenant_id: TenantId,
     day: Annotated[date, Query(description="The clinic's local date.")],
     service_id: UUID,
-    _: MaybeUser,
-    conn: ConnDep,
+    db: PublicDb,
     vet_id: UUID | None = None,
 ) -> list[booking.Slot]:
     """Free slots of a clinic-local day for a service (one vet, or all)."""
-    reads.require_clinic(conn, tenant_id=tenant_id)
-    return booking.available_slots(
-        conn, tenant_id=tenant_id, day=day, service_id=service_id, vet_id=vet_id
-    )
+    slots = partial(booking.available_slots, day=day, service_id=service_id, vet_id=vet_id)
+    return await db.run(_in_clinic(tenant_id, slots))
 
 
 @router.get("/me")
-def me(_: CurrentUser, conn: ConnDep) -> list[reads.Membership]:
+async def me(db: UserDb) -> list[reads.Membership]:
     """The clinics the caller belongs to, with their role in each."""
-    return reads.my_memberships(conn)
+    return await db.run(reads.my_memberships)
