@@ -2,7 +2,7 @@
 function directly, in the same run: requests/s and p50/p99 at 16 and 64 clients.
 
     .venv/bin/python bench/api_booking.py [--seconds 10] [--clients 16,64] [--workers 2]
-                                          [--load wrk|python]
+                                          [--load wrk|python] [--warmup 3]
 
 HTTP: each client (an asyncio task with a keep-alive connection) books consecutive 30-minute
 slots of its own vet with an owner's Bearer token: POST /api/clinics/{id}/appointments, one
@@ -274,6 +274,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pool-size", type=int, default=16)
     parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3,
+        help="seconds of unmeasured HTTP load first (0: measure a cold server)",
+    )
+    parser.add_argument(
         "--load",
         choices=["wrk", "python"],
         default="wrk" if shutil.which("wrk") else "python",
@@ -290,15 +296,23 @@ def main() -> None:
         conn.execute("GRANT SELECT ON bench_vets TO authenticated")
         version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
     proc, base = start_server(url, workers=args.workers, pool_size=args.pool_size)
+    client_counts = [int(c) for c in args.clients.split(",")]
+
+    def http(clients: int, seconds: float, slots_from: int) -> dict[str, float]:
+        if args.load == "wrk":
+            return wrk_run(base, ids, clients, seconds, offset=slots_from)
+        return asyncio.run(http_run(base, ids, clients, seconds, offset=slots_from))
+
     rows = []
     try:
-        for i, clients in enumerate(int(c) for c in args.clients.split(",")):
+        if args.warmup > 0:
+            # Not measured: fills every worker's pool and compiles the PL/pgSQL and plans
+            # in each pooled backend, as on a server that has been up for a while. (Each
+            # pgbench run connects anew; its first transactions are cold, and counted.)
+            http(max(client_counts), args.warmup, slots_from=900_000)
+        for i, clients in enumerate(client_counts):
             pg = pgbench_run(url, ids, clients, args.seconds)
-            if args.load == "wrk":
-                web = wrk_run(base, ids, clients, args.seconds, offset=i * 100_000)
-            else:
-                web = asyncio.run(http_run(base, ids, clients, args.seconds, offset=i * 1_000_000))
-            rows.append((clients, pg, web))
+            rows.append((clients, pg, http(clients, args.seconds, slots_from=i * 100_000)))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
