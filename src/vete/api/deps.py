@@ -7,32 +7,32 @@ commits before the response is sent and rolls back when the work raises. No free
 connection in time, or no database: 503 with ``Retry-After``. Each transaction has
 ``statement_timeout`` and ``lock_timeout`` set LOCAL (docs/reliability.md).
 
-API routes are ``async`` and hand their work to :meth:`Db.run`, which does the whole
-transaction on one worker thread; the dependencies that do no I/O are ``async`` too. Every
-hop between the event loop and the thread pool costs CPU, and this keeps it to one per
-request (docs/api.md, "Benchmark"). The web pages are plain functions that FastAPI runs on
-a worker thread; they use ``ConnDep`` or :func:`transaction` directly.
+API routes are ``async`` and await their work (:mod:`vete.db.work`) through
+:meth:`Db.run` on psycopg's async pool, on the event loop: no thread-pool hops, no GIL
+contention between request threads (docs/api.md, "Benchmark"). The web pages are plain
+functions that FastAPI runs on worker threads; they use ``ConnDep`` or :func:`transaction`
+on the blocking pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 import psycopg
 from fastapi import Depends, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from prometheus_client import Counter
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 
 from vete.api.auth import Identity, Verifier
 from vete.api.observe import Metrics
 from vete.api.problems import is_page
+from vete.db.work import Work, arun
 from vete.deploy.files import MigrationSet
 from vete.errors import ServiceUnavailable, Unauthenticated, VeteError
-from vete.session import act_as
+from vete.session import act_as, act_as_work
 
 #: Cookie holding the demo sign-in's token (web pages only; the API takes Bearer tokens).
 SESSION_COOKIE = "vete_session"
@@ -42,9 +42,14 @@ ANON = Identity(user_id=None, role="anon", claims={})
 
 @dataclass
 class AppState:
-    """What every request needs, built once per app."""
+    """What every request needs, built once per app.
+
+    Two pools: ``apool`` serves the API's async routes, ``pool`` the pages and ``/health``,
+    which are plain functions FastAPI runs on worker threads.
+    """
 
     pool: ConnectionPool[psycopg.Connection[dict[str, Any]]]
+    apool: AsyncConnectionPool[psycopg.AsyncConnection[dict[str, Any]]]
     verifier: Verifier
     metrics: Metrics
     migrations: MigrationSet
@@ -107,9 +112,16 @@ CurrentUser = Annotated[Identity, Depends(require_identity)]
 MaybeUser = Annotated[Identity, Depends(identity_or_anon)]
 
 
+def _bounds(state: AppState) -> dict[str, str]:
+    return {
+        "statement_timeout": f"{state.statement_timeout_ms}ms",
+        "lock_timeout": f"{state.lock_timeout_ms}ms",
+    }
+
+
 @contextmanager
 def transaction(state: AppState, identity: Identity) -> Iterator[psycopg.Connection[Any]]:
-    """One pooled connection, one transaction, acting as ``identity``."""
+    """One pooled connection, one transaction, acting as ``identity`` (the pages' way)."""
     try:
         conn = state.pool.getconn(timeout=state.pool_timeout_s)
     except PoolTimeout as exc:
@@ -117,18 +129,32 @@ def transaction(state: AppState, identity: Identity) -> Iterator[psycopg.Connect
     try:
         with conn.transaction():
             # One round trip: identity, and bounds on every statement and lock wait.
-            act_as(
-                conn,
-                user_id=identity.user_id,
-                role=identity.role,
-                statement_timeout=f"{state.statement_timeout_ms}ms",
-                lock_timeout=f"{state.lock_timeout_ms}ms",
-            )
+            act_as(conn, user_id=identity.user_id, role=identity.role, **_bounds(state))
             yield conn
     except psycopg.OperationalError as exc:
         raise ServiceUnavailable(f"database unavailable: {exc.__class__.__name__}") from exc
     finally:
         state.pool.putconn(conn)
+
+
+@asynccontextmanager
+async def async_transaction(
+    state: AppState, identity: Identity
+) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    """:func:`transaction` on the async pool (the API's way)."""
+    try:
+        conn = await state.apool.getconn(timeout=state.pool_timeout_s)
+    except PoolTimeout as exc:
+        raise ServiceUnavailable("all database connections are busy; retry shortly") from exc
+    try:
+        async with conn.transaction():
+            work = act_as_work(user_id=identity.user_id, role=identity.role, **_bounds(state))
+            await arun(conn, work)
+            yield conn
+    except psycopg.OperationalError as exc:
+        raise ServiceUnavailable(f"database unavailable: {exc.__class__.__name__}") from exc
+    finally:
+        await state.apool.putconn(conn)
 
 
 def get_conn(
@@ -152,17 +178,14 @@ class Db:
         self.state = state
         self.identity = identity
 
-    async def run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
-        """``work(conn)`` in one transaction acting as the caller, committed before returning.
+    async def run(self, work: Work[T]) -> T:
+        """``work`` in one transaction acting as the caller, committed before returning.
 
-        The pool wait, BEGIN, identity, the work and COMMIT all run on one worker thread:
-        a single hop off the event loop per request (each hop costs ~0.1 ms of CPU).
+        On the async pool, on the event loop: no thread-pool hop (each cost ~0.1 ms of
+        CPU) and no contention for the GIL between request threads.
         """
-        return await run_in_threadpool(self._run, work)
-
-    def _run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
-        with transaction(self.state, self.identity) as conn:
-            return work(conn)
+        async with async_transaction(self.state, self.identity) as conn:
+            return await arun(conn, work)
 
 
 # One dependency per route, with no sub-dependencies: FastAPI's dependency resolution

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import aiosql
-import psycopg
 
+from vete.db.work import Statement, Work, blocking
 from vete.errors import NotFound
 
 _queries: Any = aiosql.from_path(Path(__file__).parent / "sql" / "reads.sql", "psycopg")
@@ -128,85 +128,101 @@ class DemoLogin:
     memberships: str
 
 
-Conn = psycopg.Connection[Any]
-
-
-def clinics(conn: Conn) -> list[Clinic]:
+def clinics_work() -> Work[list[Clinic]]:
     """Every clinic, by name."""
-    return _rows(Clinic, _queries.clinics(conn))
+    return _rows(Clinic, (yield Statement(_queries.clinics, {})))
 
 
-def clinic(conn: Conn, *, tenant_id: str) -> Clinic | None:
+def clinic_work(*, tenant_id: str) -> Work[Clinic | None]:
     """One clinic, or None."""
-    row = _queries.clinic(conn, tenant_id=tenant_id)
+    row = yield Statement(_queries.clinic, {"tenant_id": tenant_id})
     return None if row is None else _row(Clinic, row)
 
 
-def require_clinic(conn: Conn, *, tenant_id: str) -> Clinic:
+def require_clinic_work(*, tenant_id: str) -> Work[Clinic]:
     """One clinic; :class:`~vete.errors.NotFound` (``TENANT_NOT_FOUND``) when there is none."""
-    found = clinic(conn, tenant_id=tenant_id)
+    found = yield from clinic_work(tenant_id=tenant_id)
     if found is None:
         raise NotFound(f"no clinic {tenant_id!r}", code="TENANT_NOT_FOUND")
     return found
 
 
-def services(conn: Conn, *, tenant_id: str) -> list[Service]:
+def services_work(*, tenant_id: str) -> Work[list[Service]]:
     """A clinic's active services."""
-    return _rows(Service, _queries.services(conn, tenant_id=tenant_id))
+    return _rows(Service, (yield Statement(_queries.services, {"tenant_id": tenant_id})))
 
 
-def vets(conn: Conn, *, tenant_id: str) -> list[Vet]:
+def vets_work(*, tenant_id: str) -> Work[list[Vet]]:
     """A clinic's vets."""
-    return _rows(Vet, _queries.vets(conn, tenant_id=tenant_id))
+    return _rows(Vet, (yield Statement(_queries.vets, {"tenant_id": tenant_id})))
 
 
-def my_pets(conn: Conn, *, tenant_id: str) -> list[Pet]:
+def my_pets_work(*, tenant_id: str) -> Work[list[Pet]]:
     """The caller's pets in a clinic."""
-    return _rows(Pet, _queries.my_pets(conn, tenant_id=tenant_id))
+    return _rows(Pet, (yield Statement(_queries.my_pets, {"tenant_id": tenant_id})))
 
 
-def my_memberships(conn: Conn) -> list[Membership]:
+def my_memberships_work() -> Work[list[Membership]]:
     """The clinics the caller belongs to."""
-    return _rows(Membership, _queries.my_memberships(conn))
+    return _rows(Membership, (yield Statement(_queries.my_memberships, {})))
 
 
-def is_staff(conn: Conn, *, tenant_id: str) -> bool:
+def is_staff_work(*, tenant_id: str) -> Work[bool]:
     """True when the caller is a vet or admin of the clinic, or the platform."""
-    return bool(_queries.caller_is_staff(conn, tenant_id=tenant_id))
+    return bool((yield Statement(_queries.caller_is_staff, {"tenant_id": tenant_id})))
 
 
-def my_appointments(conn: Conn, *, tenant_id: str) -> list[AppointmentView]:
+def my_appointments_work(*, tenant_id: str) -> Work[list[AppointmentView]]:
     """Appointments of the caller's pets in a clinic, soonest first."""
-    return _rows(AppointmentView, _queries.my_appointments(conn, tenant_id=tenant_id))
+    rows = yield Statement(_queries.my_appointments, {"tenant_id": tenant_id})
+    return _rows(AppointmentView, rows)
 
 
-def appointment(conn: Conn, *, appointment_id: UUID) -> AppointmentView | None:
+def appointment_work(*, appointment_id: UUID) -> Work[AppointmentView | None]:
     """One appointment the caller may see, or None."""
-    row = _queries.appointment(conn, appointment_id=appointment_id)
+    row = yield Statement(_queries.appointment, {"appointment_id": appointment_id})
     return None if row is None else _row(AppointmentView, row)
 
 
-def clinic_day(conn: Conn, *, tenant_id: str, day: date) -> list[DayAppointment]:
+def clinic_day_work(*, tenant_id: str, day: date) -> Work[list[DayAppointment]]:
     """Every appointment of a clinic-local date that the caller may see."""
-    return _rows(DayAppointment, _queries.clinic_day(conn, tenant_id=tenant_id, day=day))
+    rows = yield Statement(_queries.clinic_day, {"tenant_id": tenant_id, "day": day})
+    return _rows(DayAppointment, rows)
 
 
-def products(conn: Conn, *, tenant_id: str) -> list[Product]:
+def products_work(*, tenant_id: str) -> Work[list[Product]]:
     """A clinic's products on sale."""
-    return _rows(Product, _queries.products(conn, tenant_id=tenant_id))
+    return _rows(Product, (yield Statement(_queries.products, {"tenant_id": tenant_id})))
 
 
-def user_id_by_email(conn: Conn, *, email: str) -> UUID | None:
+def user_id_by_email_work(*, email: str) -> Work[UUID | None]:
     """The auth user id of a login email, or None (needs a platform connection)."""
-    row = _queries.user_by_email(conn, email=email)
+    row = yield Statement(_queries.user_by_email, {"email": email})
     return None if row is None else UUID(str(row["id"] if isinstance(row, dict) else row[0]))
 
 
-def demo_logins(conn: Conn) -> list[DemoLogin]:
+def demo_logins_work() -> Work[list[DemoLogin]]:
     """Demo users for the demo sign-in page (needs a platform connection)."""
-    return _rows(DemoLogin, _queries.demo_logins(conn))
+    return _rows(DemoLogin, (yield Statement(_queries.demo_logins, {})))
 
 
-def is_empty(conn: Conn) -> bool:
+def is_empty_work() -> Work[bool]:
     """True when the database has no clinic yet."""
-    return bool(_queries.is_empty(conn))
+    return bool((yield Statement(_queries.is_empty, {})))
+
+
+clinics = blocking(clinics_work)
+clinic = blocking(clinic_work)
+require_clinic = blocking(require_clinic_work)
+services = blocking(services_work)
+vets = blocking(vets_work)
+my_pets = blocking(my_pets_work)
+my_memberships = blocking(my_memberships_work)
+is_staff = blocking(is_staff_work)
+my_appointments = blocking(my_appointments_work)
+appointment = blocking(appointment_work)
+clinic_day = blocking(clinic_day_work)
+products = blocking(products_work)
+user_id_by_email = blocking(user_id_by_email_work)
+demo_logins = blocking(demo_logins_work)
+is_empty = blocking(is_empty_work)

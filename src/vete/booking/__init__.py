@@ -7,12 +7,24 @@
         booking = book(conn, tenant_id="adris", pet_id=pet, service_id=svc,
                        vet_id=slot.vet_id, start=slot.start)
 
+Each call blocks on a psycopg ``Connection``; its ``*_work`` twin is the same work for an
+async connection (:func:`vete.db.work.arun`), which is how the HTTP API calls it.
+
 Business outcomes raise the exceptions of :mod:`vete.errors` carrying the SQL code
 (``SLOT_UNAVAILABLE`` …, see :data:`ERROR_CODES`); anything else is a bug and surfaces.
 """
 
-from vete.booking.appointments import book, cancel, reschedule, set_status
-from vete.booking.availability import available_slots, clinic_instant
+from vete.booking.appointments import (
+    book,
+    book_work,
+    cancel,
+    cancel_work,
+    reschedule,
+    reschedule_work,
+    set_status,
+    set_status_work,
+)
+from vete.booking.availability import available_slots, available_slots_work, clinic_instant
 from vete.booking.models import (
     ACTIVE_STATUSES,
     Booking,
@@ -32,9 +44,14 @@ __all__ = [
     "Status",
     "StatusChange",
     "available_slots",
+    "available_slots_work",
     "book",
+    "book_work",
     "cancel",
+    "cancel_work",
     "clinic_instant",
     "reschedule",
+    "reschedule_work",
     "set_status",
+    "set_status_work",
 ]

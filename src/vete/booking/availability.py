@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
-
-import psycopg
 
 from vete.booking.models import Slot
 from vete.booking.outcome import unwrap
 from vete.booking.sql import queries
+from vete.db.work import Statement, Work, blocking
 
 
-def available_slots(
-    conn: psycopg.Connection[Any],
-    *,
-    tenant_id: str,
-    day: date,
-    service_id: UUID,
-    vet_id: UUID | None = None,
-) -> list[Slot]:
+def available_slots_work(
+    *, tenant_id: str, day: date, service_id: UUID, vet_id: UUID | None = None
+) -> Work[list[Slot]]:
     """Free slots of ``day`` (the clinic's local date) for a service, ordered by start then vet."""
-    rows = queries.available_slots(
-        conn, tenant_id=tenant_id, day=day, service_id=service_id, vet_id=vet_id
+    rows = yield Statement(
+        queries.available_slots,
+        {"tenant_id": tenant_id, "day": day, "service_id": service_id, "vet_id": vet_id},
     )
     slots = []
     for row in rows:
@@ -32,7 +26,7 @@ def available_slots(
     return slots
 
 
-def clinic_instant(conn: psycopg.Connection[Any], *, tenant_id: str, local: datetime) -> datetime:
+def clinic_instant_work(*, tenant_id: str, local: datetime) -> Work[datetime]:
     """The instant of a naive wall-clock time in the clinic's zone.
 
     Inside a spring-forward gap raises :class:`~vete.errors.InvalidInput` with code
@@ -41,16 +35,20 @@ def clinic_instant(conn: psycopg.Connection[Any], *, tenant_id: str, local: date
     """
     if local.tzinfo is not None:
         raise ValueError("local must be naive: a wall-clock time in the clinic")
-    result = unwrap(
-        queries.resolve_clinic_local_time(
-            conn, tenant_id=tenant_id, local_time=local, later=bool(local.fold)
-        )
+    result = yield Statement(
+        queries.resolve_clinic_local_time,
+        {"tenant_id": tenant_id, "local_time": local, "later": bool(local.fold)},
     )
-    return datetime.fromisoformat(str(result["instant"]))
+    return datetime.fromisoformat(str(unwrap(result)["instant"]))
 
 
-def to_instant(conn: psycopg.Connection[Any], *, tenant_id: str, moment: datetime) -> datetime:
+def to_instant_work(*, tenant_id: str, moment: datetime) -> Work[datetime]:
     """``moment`` itself when aware; a naive one is read as the clinic's wall clock."""
     if moment.tzinfo is not None:
         return moment
-    return clinic_instant(conn, tenant_id=tenant_id, local=moment)
+    return (yield from clinic_instant_work(tenant_id=tenant_id, local=moment))
+
+
+available_slots = blocking(available_slots_work)
+clinic_instant = blocking(clinic_instant_work)
+to_instant = blocking(to_instant_work)

@@ -1,11 +1,25 @@
 """The store: carts that never lose an item and checkout that never oversells.
 
 The write paths are SQL functions (migrations ``010``-``013``); this package calls them
-by name with typed arguments and returns frozen dataclasses.
+by name with typed arguments and returns frozen dataclasses. Each call blocks on a
+psycopg ``Connection``; its ``*_work`` twin runs on an async one (:mod:`vete.db.work`).
 """
 
-from vete.store.cart import add_item, clear_cart, get_cart, merge_cart, remove_item, set_quantity
-from vete.store.checkout import checkout
+from vete.store.cart import (
+    add_item,
+    add_item_work,
+    clear_cart,
+    clear_cart_work,
+    get_cart,
+    get_cart_work,
+    merge_cart,
+    merge_cart_work,
+    remove_item,
+    remove_item_work,
+    set_quantity,
+    set_quantity_work,
+)
+from vete.store.checkout import checkout, checkout_work
 from vete.store.demo import load_store_demo
 from vete.store.models import (
     Adjustment,
@@ -26,11 +40,18 @@ __all__ = [
     "Order",
     "OrderLine",
     "add_item",
+    "add_item_work",
     "checkout",
+    "checkout_work",
     "clear_cart",
+    "clear_cart_work",
     "get_cart",
+    "get_cart_work",
     "load_store_demo",
     "merge_cart",
+    "merge_cart_work",
     "remove_item",
+    "remove_item_work",
     "set_quantity",
+    "set_quantity_work",
 ]

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import aiosql
-import psycopg
 
+from vete.db.work import Statement, Work
 from vete.errors import (
     Conflict,
     Forbidden,
@@ -58,6 +58,6 @@ def checked(result: Any) -> Mapping[str, Any]:
     raise _ERRORS.get(code, VeteError)(message, code=code)
 
 
-def call(conn: psycopg.Connection[Any], name: str, **params: Any) -> Mapping[str, Any]:
+def call_work(name: str, **params: Any) -> Work[Mapping[str, Any]]:
     """Run the named query (one JSON value) in the caller's transaction and check it."""
-    return checked(getattr(queries, name)(conn, **params))
+    return checked((yield Statement(getattr(queries, name), params)))

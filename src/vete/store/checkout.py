@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-import psycopg
-
-from vete.store._calls import call
+from vete.db.work import Work, blocking
+from vete.store._calls import call_work
 from vete.store.models import Order
 
 
-def checkout(
-    conn: psycopg.Connection[Any],
+def checkout_work(
     *,
     tenant_id: str,
     idempotency_key: str,
     customer_id: uuid.UUID | None = None,
-) -> Order:
+) -> Work[Order]:
     """Place an order from the cart; a retry with the same key returns the same order.
 
     Raises :class:`~vete.errors.OutOfStock` when a line has fewer units left than asked,
@@ -25,12 +22,13 @@ def checkout(
     :class:`~vete.errors.Conflict` (``CART_EMPTY``) for an empty cart; nothing is written
     then. Runs in the caller's transaction, which the caller commits.
     """
-    return Order.from_json(
-        call(
-            conn,
-            "checkout_cart",
-            tenant_id=tenant_id,
-            idempotency_key=idempotency_key,
-            customer_id=customer_id,
-        )
+    result = yield from call_work(
+        "checkout_cart",
+        tenant_id=tenant_id,
+        idempotency_key=idempotency_key,
+        customer_id=customer_id,
     )
+    return Order.from_json(result)
+
+
+checkout = blocking(checkout_work)

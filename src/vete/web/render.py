@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from vete.api.problems import RETRY_AFTER_S
 from vete.web.i18n import MESSAGES, pick_language
 
 HERE = Path(__file__).parent
@@ -78,4 +79,6 @@ def error_page(request: Request, *, status: int, code: str, detail: str) -> Resp
     """The HTML twin of a problem+json answer, for the pages."""
     response = render(request, "error.html", status=status, code=code, detail=detail)
     assert isinstance(response, HTMLResponse)
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response

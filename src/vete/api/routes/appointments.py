@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, status
-from psycopg import Connection
 
 from vete import booking
 from vete.api import reads
 from vete.api.deps import TenantId, UserDb, counted
 from vete.api.schemas import BookRequest, CancelRequest, RescheduleRequest, StatusRequest
+from vete.db.work import Work
 from vete.errors import Forbidden, NotFound
 
 router = APIRouter(prefix="/api", tags=["appointments"])
@@ -38,8 +37,7 @@ async def book(
     """Book an appointment. 409 ``SLOT_UNAVAILABLE`` when the slot was taken."""
     with counted(db.state.metrics.bookings, "book"):
         return await db.run(
-            partial(
-                booking.book,
+            booking.book_work(
                 tenant_id=tenant_id,
                 pet_id=body.pet_id,
                 service_id=body.service_id,
@@ -56,7 +54,7 @@ async def book(
 @router.get("/clinics/{tenant_id}/appointments/mine")
 async def my_appointments(tenant_id: TenantId, db: UserDb) -> list[reads.AppointmentView]:
     """Appointments of the caller's pets in the clinic, soonest first."""
-    return await db.run(partial(reads.my_appointments, tenant_id=tenant_id))
+    return await db.run(reads.my_appointments_work(tenant_id=tenant_id))
 
 
 @router.get("/clinics/{tenant_id}/day")
@@ -67,18 +65,18 @@ async def clinic_day(
 ) -> list[reads.DayAppointment]:
     """Every appointment of the clinic on a local date (staff only)."""
 
-    def staff_day(conn: Connection[Any]) -> list[reads.DayAppointment]:
-        if not reads.is_staff(conn, tenant_id=tenant_id):
+    def staff_day() -> Work[list[reads.DayAppointment]]:
+        if not (yield from reads.is_staff_work(tenant_id=tenant_id)):
             raise Forbidden(f"only staff of {tenant_id!r} see its day", code="FORBIDDEN")
-        return reads.clinic_day(conn, tenant_id=tenant_id, day=day)
+        return (yield from reads.clinic_day_work(tenant_id=tenant_id, day=day))
 
-    return await db.run(staff_day)
+    return await db.run(staff_day())
 
 
 @router.get("/appointments/{appointment_id}")
 async def get_appointment(appointment_id: UUID, db: UserDb) -> reads.AppointmentView:
     """One appointment (the pet's owner or the clinic's staff)."""
-    found = await db.run(partial(reads.appointment, appointment_id=appointment_id))
+    found = await db.run(reads.appointment_work(appointment_id=appointment_id))
     if found is None:
         raise NotFound("appointment not found")
     return found
@@ -93,8 +91,7 @@ async def reschedule(
     """Move an appointment in place (same id); it goes back to ``scheduled``."""
     with counted(db.state.metrics.bookings, "reschedule"):
         return await db.run(
-            partial(
-                booking.reschedule,
+            booking.reschedule_work(
                 appointment_id=appointment_id,
                 new_start=body.new_start_time,
                 user_id=db.identity.user_id,
@@ -110,9 +107,7 @@ async def cancel(
 ) -> booking.StatusChange:
     """Cancel an appointment; its slot is free at once."""
     with counted(db.state.metrics.bookings, "cancel"):
-        return await db.run(
-            partial(booking.cancel, appointment_id=appointment_id, reason=body.reason)
-        )
+        return await db.run(booking.cancel_work(appointment_id=appointment_id, reason=body.reason))
 
 
 @router.post("/appointments/{appointment_id}/status")
@@ -124,8 +119,7 @@ async def set_status(
     """Move an appointment along its lifecycle (staff steps are refused to owners)."""
     with counted(db.state.metrics.bookings, "status"):
         return await db.run(
-            partial(
-                booking.set_status,
+            booking.set_status_work(
                 appointment_id=appointment_id,
                 status=body.status,
                 reason=body.reason,

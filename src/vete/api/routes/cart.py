@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, status
@@ -20,13 +19,13 @@ ItemId = Annotated[str, Path(min_length=1, max_length=200)]
 @router.get("/cart")
 async def get_cart(tenant_id: TenantId, db: UserDb) -> store.Cart:
     """The caller's cart in the clinic (empty when there is none yet)."""
-    return await db.run(partial(store.get_cart, tenant_id=tenant_id))
+    return await db.run(store.get_cart_work(tenant_id=tenant_id))
 
 
 @router.post("/cart/items")
 async def add_item(tenant_id: TenantId, item: CartItem, db: UserDb) -> store.Cart:
     """Add units of one line; the price always comes from the catalog."""
-    return await db.run(partial(store.add_item, tenant_id=tenant_id, item=item.model_dump()))
+    return await db.run(store.add_item_work(tenant_id=tenant_id, item=item.model_dump()))
 
 
 @router.put("/cart/items/{item_type}/{item_id}")
@@ -39,8 +38,7 @@ async def set_quantity(
 ) -> store.Cart:
     """Set one line's quantity (0 removes it; a missing line is added)."""
     return await db.run(
-        partial(
-            store.set_quantity,
+        store.set_quantity_work(
             tenant_id=tenant_id,
             item_id=item_id,
             item_type=item_type,
@@ -55,7 +53,7 @@ async def remove_item(
 ) -> store.Cart:
     """Remove one line (``removed`` says whether it was there)."""
     return await db.run(
-        partial(store.remove_item, tenant_id=tenant_id, item_id=item_id, item_type=item_type)
+        store.remove_item_work(tenant_id=tenant_id, item_id=item_id, item_type=item_type)
     )
 
 
@@ -69,8 +67,7 @@ async def merge(
     assert db.identity.user_id is not None  # CurrentUser always has a sub
     with counted(db.state.metrics.cart_merges):
         return await db.run(
-            partial(
-                store.merge_cart,
+            store.merge_cart_work(
                 tenant_id=tenant_id,
                 customer_id=db.identity.user_id,
                 items=body.items,
@@ -96,8 +93,7 @@ async def checkout(
     """Place an order from the cart: stock is decremented atomically, never below zero."""
     with counted(db.state.metrics.checkouts):
         return await db.run(
-            partial(
-                store.checkout,
+            store.checkout_work(
                 tenant_id=tenant_id,
                 idempotency_key=idempotency_key or str(uuid.uuid4()),
             )
