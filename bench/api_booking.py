@@ -1,7 +1,7 @@
 """Booking over HTTP (vete serve's app under uvicorn) against pgbench calling the same SQL
 function directly, in the same run: requests/s and p50/p99 at 16 and 64 clients.
 
-    .venv/bin/python bench/api_booking.py [--seconds 10] [--clients 16,64] [--workers 2]
+    .venv/bin/python bench/api_booking.py [--seconds 10] [--clients 16,64] [--workers 1]
                                           [--load wrk|python] [--warmup 3]
 
 HTTP: each client (an asyncio task with a keep-alive connection) books consecutive 30-minute
@@ -271,7 +271,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", default="16,64")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn worker processes (1, as `vete serve` runs by default)",
+    )
     parser.add_argument("--pool-size", type=int, default=16)
     parser.add_argument(
         "--warmup",
