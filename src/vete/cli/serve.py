@@ -24,7 +24,12 @@ def serve_cmd(
         False, "--demo", help="Load the demo data (and offer the demo sign-in) on DATABASE_URL."
     ),
     workers: int = typer.Option(1, "--workers", min=1, help="uvicorn worker processes."),
-    pool_size: int = typer.Option(10, "--pool-size", min=1, help="Connections per worker."),
+    pool_size: int = typer.Option(
+        10,
+        "--pool-size",
+        min=1,
+        help="Connections per worker for the API; the pages' pool has the same limit.",
+    ),
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:
     """Serve the HTTP API (/api, /docs), the web pages (/), /health and /metrics.
