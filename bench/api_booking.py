@@ -2,7 +2,10 @@
 function directly, in the same run: requests/s and p50/p99 at 16 and 64 clients.
 
     .venv/bin/python bench/api_booking.py [--seconds 10] [--clients 16,64] [--workers 1]
-                                          [--load wrk|python] [--warmup 3]
+                                          [--load wrk|python] [--warmup 3] [--json]
+
+Also part of `vete bench` (run(): 16 and 64 clients for 10 s; --quick: 16 clients for 1 s).
+It works in a scratch database (vete_bench_api) that it drops afterwards.
 
 HTTP: each client (an asyncio task with a keep-alive connection) books consecutive 30-minute
 slots of its own vet with an owner's Bearer token: POST /api/clinics/{id}/appointments, one
@@ -35,14 +38,17 @@ from typing import Any
 
 import httpx
 import psycopg
-from booking_common import TENANT, fresh_database, percentile, seed_clinic
+from booking_common import TENANT, drop_database, fresh_database, percentile, seed_clinic
 
 from vete.api import mint_token
+from vete.db import resolve_database_url
 from vete.db.embedded import bin_dir
 
 SECRET = "bench-secret-0123456789-0123456789-0123"
 START = datetime(2031, 1, 1, tzinfo=UTC)
 SLOT = timedelta(minutes=30)
+#: HTTP requests/s over pgbench transactions/s, asked for at 16 and 64 clients.
+TARGET_RATIO = 0.3
 
 
 def free_port() -> int:
@@ -176,7 +182,7 @@ def wrk_run(
         handle.write(script)
     try:
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", "-s", handle.name, base],
+            ["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-s", handle.name, base],
             capture_output=True,
             text=True,
             check=True,
@@ -267,6 +273,87 @@ def pgbench_run(url: str, ids: dict[str, Any], clients: int, seconds: float) -> 
     }
 
 
+def default_load() -> str:
+    """wrk when Debian's wrk is installed, else the Python generator."""
+    return "wrk" if shutil.which("wrk") else "python"
+
+
+def measure(
+    server_url: str,
+    *,
+    seconds: float,
+    clients: list[int],
+    workers: int = 1,
+    pool_size: int = 16,
+    warmup: float = 3.0,
+    load: str | None = None,
+) -> dict[str, Any]:
+    """Every client count, HTTP against pgbench, in a scratch database it drops after."""
+    load = load or default_load()
+    url = fresh_database("vete_bench_api", server_url)
+    try:
+        ids = seed_clinic(url, vets=64)
+        with psycopg.connect(url) as conn:
+            conn.execute("CREATE TABLE bench_vets (n int PRIMARY KEY, vet uuid NOT NULL)")
+            conn.cursor().executemany(
+                "INSERT INTO bench_vets VALUES (%s, %s)", list(enumerate(ids["vets"]))
+            )
+            conn.execute("GRANT SELECT ON bench_vets TO authenticated")
+            version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+        proc, base = start_server(url, workers=workers, pool_size=pool_size)
+
+        def http(count: int, duration: float, slots_from: int) -> dict[str, float]:
+            if load == "wrk":
+                return wrk_run(base, ids, count, duration, offset=slots_from)
+            return asyncio.run(http_run(base, ids, count, duration, offset=slots_from))
+
+        rows = []
+        try:
+            if warmup > 0:
+                # Not measured: fills the pool and compiles the PL/pgSQL and plans in each
+                # pooled backend, as on a server that has been up for a while. (Each
+                # pgbench run connects anew; its first transactions are cold, and counted.)
+                http(max(clients), warmup, slots_from=900_000)
+            for i, count in enumerate(clients):
+                pg = pgbench_run(url, ids, count, seconds)
+                web = http(count, seconds, slots_from=i * 100_000)
+                rows.append(
+                    {
+                        "clients": count,
+                        "pgbench_tx_per_s": round(pg["rate"]),
+                        "pgbench_p50_ms": round(pg["p50_ms"], 1),
+                        "pgbench_p99_ms": round(pg["p99_ms"], 1),
+                        "http_req_per_s": round(web["rate"]),
+                        "http_p50_ms": round(web["p50_ms"], 1),
+                        "http_p99_ms": round(web["p99_ms"], 1),
+                        "ratio": round(web["rate"] / pg["rate"], 2),
+                        "non_201": int(web["failures"]),
+                    }
+                )
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    finally:
+        drop_database(url)
+    return {
+        "name": "api_booking",
+        "title": "booking over HTTP against pgbench calling the same SQL function",
+        "baseline": "pgbench -M prepared: claims, SET LOCAL ROLE, book_appointment_atomic, COMMIT",
+        "server_version": version,
+        "settings": {"seconds": seconds, "workers": workers, "pool_size": pool_size, "load": load},
+        "rows": rows,
+        "ratios": {f"HTTP / pgbench, {r['clients']} clients": r["ratio"] for r in rows},
+        "target": {f"HTTP / pgbench, {r['clients']} clients": TARGET_RATIO for r in rows},
+    }
+
+
+def run(url: str, quick: bool) -> dict[str, Any]:
+    """vete bench's entry point: 16 clients for 1 s with ``quick``, else 16 and 64 for 10 s."""
+    if quick:
+        return measure(url, seconds=1, clients=[16], warmup=0.5)
+    return measure(url, seconds=10, clients=[16, 64])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
@@ -287,42 +374,25 @@ def main() -> None:
     parser.add_argument(
         "--load",
         choices=["wrk", "python"],
-        default="wrk" if shutil.which("wrk") else "python",
+        default=default_load(),
         help="HTTP load generator: wrk (Debian's, native) or the Python httpx client",
     )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args()
-    url = fresh_database("vete_bench_api")
-    ids = seed_clinic(url, vets=64)
-    with psycopg.connect(url) as conn:
-        conn.execute("CREATE TABLE bench_vets (n int PRIMARY KEY, vet uuid NOT NULL)")
-        conn.cursor().executemany(
-            "INSERT INTO bench_vets VALUES (%s, %s)", list(enumerate(ids["vets"]))
-        )
-        conn.execute("GRANT SELECT ON bench_vets TO authenticated")
-        version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    proc, base = start_server(url, workers=args.workers, pool_size=args.pool_size)
-    client_counts = [int(c) for c in args.clients.split(",")]
-
-    def http(clients: int, seconds: float, slots_from: int) -> dict[str, float]:
-        if args.load == "wrk":
-            return wrk_run(base, ids, clients, seconds, offset=slots_from)
-        return asyncio.run(http_run(base, ids, clients, seconds, offset=slots_from))
-
-    rows = []
-    try:
-        if args.warmup > 0:
-            # Not measured: fills every worker's pool and compiles the PL/pgSQL and plans
-            # in each pooled backend, as on a server that has been up for a while. (Each
-            # pgbench run connects anew; its first transactions are cold, and counted.)
-            http(max(client_counts), args.warmup, slots_from=900_000)
-        for i, clients in enumerate(client_counts):
-            pg = pgbench_run(url, ids, clients, args.seconds)
-            rows.append((clients, pg, http(clients, args.seconds, slots_from=i * 100_000)))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    result = measure(
+        resolve_database_url(),
+        seconds=args.seconds,
+        clients=[int(c) for c in args.clients.split(",")],
+        workers=args.workers,
+        pool_size=args.pool_size,
+        warmup=args.warmup,
+        load=args.load,
+    )
+    if args.json:
+        print(json.dumps(result))
+        return
     print(
-        f"PostgreSQL {version}; {args.seconds:g} s per cell;"
+        f"PostgreSQL {result['server_version']}; {args.seconds:g} s per cell;"
         f" uvicorn workers={args.workers}, pool={args.pool_size}/worker; load: {args.load}"
     )
     print(
@@ -330,12 +400,11 @@ def main() -> None:
         " | HTTP/pgbench | non-201 |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|")
-    for clients, pg, web in rows:
-        ratio = web["rate"] / pg["rate"]
+    for r in result["rows"]:
         print(
-            f"| {clients} | {pg['rate']:.0f} | {pg['p50_ms']:.1f} / {pg['p99_ms']:.1f}"
-            f" | {web['rate']:.0f} | {web['p50_ms']:.1f} / {web['p99_ms']:.1f}"
-            f" | {ratio:.2f}x | {web['failures']:.0f} |"
+            f"| {r['clients']} | {r['pgbench_tx_per_s']} | {r['pgbench_p50_ms']} /"
+            f" {r['pgbench_p99_ms']} | {r['http_req_per_s']} | {r['http_p50_ms']} /"
+            f" {r['http_p99_ms']} | {r['ratio']}x | {r['non_201']} |"
         )
 
 
