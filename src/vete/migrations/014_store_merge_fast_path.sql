@@ -12,17 +12,17 @@
 -- vete.store_cart_write hands the call to the unchanged engine, which gives the detailed
 -- errors and adjustments. tests/store/test_merge_fast_path.py compares the two.
 
--- The role the request runs as, unchanged, but with an SQL-standard body (RETURN) and no
--- SET clause: the names in it are bound when the function is created, not looked up in
--- the caller's search_path, so it is safe without SET, and the planner inlines it. With
--- the SET clause it could not be inlined, and on PostgreSQL 15 (which caches no plans of
--- SQL functions) each call was planned again: 14-60 us, on every cart call and RLS check.
+-- The role the request runs as, as 001 defined it: behind PostgREST (or vete's API) the
+-- role it switched to (SET LOCAL ROLE); a direct connection with no role switch and no
+-- claims is the platform itself (migrations, vete demo, operators) and counts as
+-- service_role; claims never raise the privilege of a switched role. Now with an
+-- SQL-standard body (RETURN) and no SET clause: its names are bound when the function is
+-- created, not looked up in the caller's search_path, so it is safe without SET, and the
+-- planner inlines it. With the SET clause it could not be inlined, and PostgreSQL 15
+-- (which caches no plans of SQL functions) planned it again on every call: ~30 us of
+-- every call that checks identity.
 CREATE OR REPLACE FUNCTION vete.session_role() RETURNS text
     LANGUAGE sql STABLE
-    -- The role the request runs as. Behind PostgREST (or vete's API) this is the role it
-    -- switched to (SET LOCAL ROLE); a direct connection with no role switch and no claims
-    -- is the platform itself (migrations, vete demo, operators) and counts as
-    -- service_role. Claims never raise the privilege of a switched role.
     RETURN CASE
         WHEN current_setting('role') IN ('anon', 'authenticated', 'service_role')
             THEN current_setting('role')
