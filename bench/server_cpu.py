@@ -89,6 +89,9 @@ def main() -> None:
             conn, customer_id=customer, items=items
         ),
         "merge_cart_atomic": lambda conn, i: QUERIES.merge(conn, customer_id=customer, items=items),
+        "merge, engine only": lambda conn, i: QUERIES.merge_engine(
+            conn, customer_id=customer, items=items
+        ),
     }
     samples: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(args.repeats):

@@ -30,3 +30,8 @@ ON CONFLICT (customer_id, tenant_id) DO UPDATE SET items = EXCLUDED.items;
 
 -- name: merge(customer_id, items)$
 SELECT merge_cart_atomic(p_customer_id => :customer_id, p_tenant_id => 'bench', p_new_items => :items);
+
+-- name: merge_engine(customer_id, items)$
+-- The same merge through the full engine only (what merge_cart_atomic did before 014's
+-- fast path, minus the identity check): the fast path's gain, measured in the same run.
+SELECT vete.store_cart_apply('bench', :customer_id, :items, 'max');

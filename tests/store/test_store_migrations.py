@@ -10,6 +10,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from tests.store.conftest import Conn
+from vete.deploy.source import VETE_SET
 from vete.migrations import MIGRATIONS_DIR
 
 STORE = sorted(MIGRATIONS_DIR.glob("01[0-9]_store_*.sql"))
@@ -25,7 +26,7 @@ STORE_FUNCTIONS = """
 
 
 def test_store_migrations_are_numbered_010_to_019_with_siblings() -> None:
-    assert [p.name[:3] for p in STORE] == ["010", "011", "012", "013"]
+    assert [p.name[:3] for p in STORE] == ["010", "011", "012", "013", "014"]
     for path in STORE:
         assert (MIGRATIONS_DIR / "revert" / path.name).is_file(), path.name
         assert (MIGRATIONS_DIR / "verify" / path.name).is_file(), path.name
@@ -106,3 +107,31 @@ def test_the_originals_three_argument_merge_is_replaced_not_overloaded(
         ).fetchone()
         assert result is not None
         assert result["r"]["error"] == "INVALID_INPUT"
+
+
+def test_revert_014_restores_the_definitions_it_replaced_exactly(conn: Conn) -> None:
+    """014 replaced two functions: its revert script puts back exactly what the deployer
+    recorded before applying it (pg_get_functiondef), and drops the fast path."""
+    revert = (MIGRATIONS_DIR / "revert" / "014_store_merge_fast_path.sql").read_text()
+    with conn.transaction(force_rollback=True):
+        row = conn.execute(
+            "SELECT replaced -> 'functions' AS f FROM vete.schema_migrations"
+            " WHERE migration_set = %s AND version = 14",
+            [VETE_SET],
+        ).fetchone()
+        assert row is not None
+        recorded: dict[str, str] = row["f"]
+        assert set(recorded) == {
+            "vete.session_role()",
+            "vete.store_cart_write(text,uuid,jsonb,text)",
+        }
+        conn.execute(revert)
+        for signature, definition in recorded.items():
+            now = conn.execute(
+                "SELECT pg_get_functiondef(%s::regprocedure) AS d", [signature]
+            ).fetchone()
+            assert now == {"d": definition}, signature
+        gone = conn.execute(
+            "SELECT to_regprocedure('vete.store_cart_merge_fast(text,uuid,jsonb,text)') AS f"
+        ).fetchone()
+        assert gone == {"f": None}

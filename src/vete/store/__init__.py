@@ -1,6 +1,6 @@
 """The store: carts that never lose an item and checkout that never oversells.
 
-The write paths are SQL functions (migrations ``010``-``013``); this package calls them
+The write paths are SQL functions (migrations ``010``-``014``); this package calls them
 by name with typed arguments and returns frozen dataclasses. Each call blocks on a
 psycopg ``Connection``; its ``*_work`` twin runs on an async one (:mod:`vete.db.work`).
 """
