@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
@@ -101,6 +104,40 @@ def test_jwks_file_verifies_asymmetric_tokens(tmp_path, alg, make_key):
     # Without a shared secret, HS256 is refused (no algorithm confusion).
     with pytest.raises(Unauthenticated):
         verifier.verify(hs(claims()))
+
+
+@pytest.fixture
+def jwks_url(tmp_path):
+    """A JWKS served over HTTP from tmp_path/jwks.json (as Supabase serves its keys)."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+    server.shutdown()
+    server.server_close()
+
+
+def test_jwks_url_verifies_asymmetric_tokens(tmp_path, jwks_url):
+    key = ec.generate_private_key(ec.SECP256R1())
+    _jwks(tmp_path, key, "ES256", "k1")
+    verifier = Verifier(jwks_url=jwks_url)
+    token = jwt.encode(claims(), key, algorithm="ES256", headers={"kid": "k1"})
+    assert verifier.verify(token).user_id == MARIA
+    other = ec.generate_private_key(ec.SECP256R1())
+    with pytest.raises(Unauthenticated):
+        verifier.verify(jwt.encode(claims(), other, algorithm="ES256", headers={"kid": "k1"}))
+    with pytest.raises(Unauthenticated, match="signing key not found"):
+        verifier.verify(jwt.encode(claims(), key, algorithm="ES256", headers={"kid": "nope"}))
+
+
+def test_unreachable_jwks_url_is_a_401_not_a_crash(tmp_path, jwks_url):
+    key = ec.generate_private_key(ec.SECP256R1())
+    verifier = Verifier(jwks_url=jwks_url.replace("jwks.json", "missing.json"))
+    token = jwt.encode(claims(), key, algorithm="ES256", headers={"kid": "k1"})
+    with pytest.raises(Unauthenticated, match="signing key not found"):
+        verifier.verify(token)
 
 
 def test_a_remembered_token_still_expires(monkeypatch):
