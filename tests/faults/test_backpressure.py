@@ -59,13 +59,13 @@ def test_a_slow_statement_is_cancelled_at_the_statement_timeout(client: TestClie
     started = time.monotonic()
     seen: list[object] = []
 
-    def slow() -> None:
-        with transaction(state, identity) as conn:
-            seen.append(conn.execute("SHOW statement_timeout").fetchone())
-            conn.execute("SELECT pg_sleep(10)")
+    async def slow() -> None:
+        async with transaction(state, identity) as conn:
+            seen.append(await (await conn.execute("SHOW statement_timeout")).fetchone())
+            await conn.execute("SELECT pg_sleep(10)")
 
     with pytest.raises(ServiceUnavailable):
-        slow()
+        client.portal.call(slow)  # type: ignore[attr-defined]
     assert seen == [{"statement_timeout": "1500ms"}]
     assert 1.4 < time.monotonic() - started < 5
 

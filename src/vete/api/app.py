@@ -16,7 +16,7 @@ from vete.api.auth import Verifier, shared_secret, verifier_from_env
 from vete.api.deps import AppState
 from vete.api.observe import Metrics, ObserveMiddleware
 from vete.api.routes import appointments, cart, clinics, health
-from vete.db import make_async_pool, make_pool
+from vete.db import make_async_pool
 from vete.deploy.source import vete_source
 
 DESCRIPTION = """\
@@ -44,28 +44,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Pages and /health (plain functions on worker threads) use this one.
-        pool = make_pool(
+        pool = await make_async_pool(
             database_url,
-            min_size=1,
+            min_size=min(2, pool_size),
             max_size=pool_size,
             timeout=pool_timeout_s,
             application_name="vete api",
         )
-        try:
-            apool = await make_async_pool(
-                database_url,
-                min_size=min(2, pool_size),
-                max_size=pool_size,
-                timeout=pool_timeout_s,
-                application_name="vete api",
-            )
-        except BaseException:
-            pool.close()
-            raise
         app.state.vete = AppState(
             pool=pool,
-            apool=apool,
             verifier=verifier or verifier_from_env(),
             metrics=metrics,
             migrations=vete_source().load(),
@@ -84,8 +71,7 @@ def create_app(
         try:
             yield
         finally:
-            await apool.close()
-            pool.close()
+            await pool.close()
             gc.unfreeze()
 
     app = FastAPI(

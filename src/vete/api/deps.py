@@ -7,11 +7,10 @@ commits before the response is sent and rolls back when the work raises. No free
 connection in time, or no database: 503 with ``Retry-After``. Each transaction has
 ``statement_timeout`` and ``lock_timeout`` set LOCAL (docs/reliability.md).
 
-API routes are ``async`` and await their work (:mod:`vete.db.work`) through
+Routes and pages are ``async`` and await their work (:mod:`vete.db.work`) through
 :meth:`Db.run` on psycopg's async pool, on the event loop: no thread-pool hops, no GIL
-contention between request threads (docs/api.md, "Benchmark"). The web pages are plain
-functions that FastAPI runs on worker threads; they use ``ConnDep`` or :func:`transaction`
-on the blocking pool.
+contention between request threads (docs/api.md, "Benchmark"). The pages take the
+identity from the demo sign-in's cookie instead of a header.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from typing import Annotated, Any, TypeVar
 import psycopg
 from fastapi import Depends, Path, Request
 from prometheus_client import Counter
-from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from vete.api.auth import Identity, Verifier
 from vete.api.observe import Metrics
@@ -32,7 +31,7 @@ from vete.api.problems import is_page
 from vete.db.work import Work, arun
 from vete.deploy.files import MigrationSet
 from vete.errors import ServiceUnavailable, Unauthenticated, VeteError
-from vete.session import act_as, act_as_work
+from vete.session import act_as_work
 
 #: Cookie holding the demo sign-in's token (web pages only; the API takes Bearer tokens).
 SESSION_COOKIE = "vete_session"
@@ -42,14 +41,9 @@ ANON = Identity(user_id=None, role="anon", claims={})
 
 @dataclass
 class AppState:
-    """What every request needs, built once per app.
+    """What every request needs, built once per app."""
 
-    Two pools: ``apool`` serves the API's async routes, ``pool`` the pages and ``/health``,
-    which are plain functions FastAPI runs on worker threads.
-    """
-
-    pool: ConnectionPool[psycopg.Connection[dict[str, Any]]]
-    apool: AsyncConnectionPool[psycopg.AsyncConnection[dict[str, Any]]]
+    pool: AsyncConnectionPool[psycopg.AsyncConnection[dict[str, Any]]]
     verifier: Verifier
     metrics: Metrics
     migrations: MigrationSet
@@ -98,20 +92,6 @@ def _signed_in(identity: Identity) -> Identity:
     return identity
 
 
-async def identity_or_anon(request: Request, state: StateDep) -> Identity:
-    """The verified caller, or ``anon`` when no token was sent (a bad token is a 401)."""
-    return caller(request, state)
-
-
-async def require_identity(identity: Annotated[Identity, Depends(identity_or_anon)]) -> Identity:
-    """The verified caller; no token is a 401."""
-    return _signed_in(identity)
-
-
-CurrentUser = Annotated[Identity, Depends(require_identity)]
-MaybeUser = Annotated[Identity, Depends(identity_or_anon)]
-
-
 def _bounds(state: AppState) -> dict[str, str]:
     return {
         "statement_timeout": f"{state.statement_timeout_ms}ms",
@@ -119,31 +99,13 @@ def _bounds(state: AppState) -> dict[str, str]:
     }
 
 
-@contextmanager
-def transaction(state: AppState, identity: Identity) -> Iterator[psycopg.Connection[Any]]:
-    """One pooled connection, one transaction, acting as ``identity`` (the pages' way)."""
-    try:
-        conn = state.pool.getconn(timeout=state.pool_timeout_s)
-    except PoolTimeout as exc:
-        raise ServiceUnavailable("all database connections are busy; retry shortly") from exc
-    try:
-        with conn.transaction():
-            # One round trip: identity, and bounds on every statement and lock wait.
-            act_as(conn, user_id=identity.user_id, role=identity.role, **_bounds(state))
-            yield conn
-    except psycopg.OperationalError as exc:
-        raise ServiceUnavailable(f"database unavailable: {exc.__class__.__name__}") from exc
-    finally:
-        state.pool.putconn(conn)
-
-
 @asynccontextmanager
-async def async_transaction(
+async def transaction(
     state: AppState, identity: Identity
 ) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-    """:func:`transaction` on the async pool (the API's way)."""
+    """One pooled connection, one transaction, acting as ``identity``."""
     try:
-        conn = await state.apool.getconn(timeout=state.pool_timeout_s)
+        conn = await state.pool.getconn(timeout=state.pool_timeout_s)
     except PoolTimeout as exc:
         raise ServiceUnavailable("all database connections are busy; retry shortly") from exc
     try:
@@ -154,19 +116,7 @@ async def async_transaction(
     except psycopg.OperationalError as exc:
         raise ServiceUnavailable(f"database unavailable: {exc.__class__.__name__}") from exc
     finally:
-        await state.apool.putconn(conn)
-
-
-def get_conn(
-    state: StateDep, identity: Annotated[Identity, Depends(identity_or_anon)]
-) -> Iterator[psycopg.Connection[Any]]:
-    with transaction(state, identity) as conn:
-        yield conn
-
-
-# scope="function": commit before the response is sent, so a client that got 201 can
-# read what it wrote on its very next request.
-ConnDep = Annotated[psycopg.Connection[Any], Depends(get_conn, scope="function")]
+        await state.pool.putconn(conn)
 
 
 class Db:
@@ -184,7 +134,7 @@ class Db:
         On the async pool, on the event loop: no thread-pool hop (each cost ~0.1 ms of
         CPU) and no contention for the GIL between request threads.
         """
-        async with async_transaction(self.state, self.identity) as conn:
+        async with transaction(self.state, self.identity) as conn:
             return await arun(conn, work)
 
 

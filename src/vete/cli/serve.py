@@ -28,7 +28,7 @@ def serve_cmd(
         10,
         "--pool-size",
         min=1,
-        help="Connections per worker for the API; the pages' pool has the same limit.",
+        help="Database connections per worker process.",
     ),
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import psycopg
-
+from vete.db.work import Statement, Work, blocking
 from vete.deploy.files import MigrationSet
 from vete.deploy.queries import history
 
@@ -25,11 +24,15 @@ class MigrationState:
         return asdict(self)
 
 
-def applied_rows(conn: psycopg.Connection[Any], set_name: str) -> dict[int, dict[str, Any]]:
+def applied_rows_work(set_name: str) -> Work[dict[int, dict[str, Any]]]:
     """History rows of one set by version; empty when the history table does not exist yet."""
-    if not history.history_exists(conn):
+    if not (yield Statement(history.history_exists, {})):
         return {}
-    return {r["version"]: r for r in history.applied_migrations(conn, migration_set=set_name)}
+    rows = yield Statement(history.applied_migrations, {"migration_set": set_name})
+    return {r["version"]: r for r in rows}
+
+
+applied_rows = blocking(applied_rows_work)
 
 
 def compare(mset: MigrationSet, applied: dict[int, dict[str, Any]]) -> list[MigrationState]:

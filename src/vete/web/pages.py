@@ -2,7 +2,8 @@
 (reschedule, cancel); the staff day view; shop, cart, merge at sign-in, checkout.
 
 Every page runs on the same typed dependencies and one transaction per request as the
-API; the identity comes from the demo sign-in's httpOnly cookie instead of a header.
+API (each page's reads are one unit of work, :mod:`vete.db.work`); the identity comes from
+the demo sign-in's httpOnly cookie instead of a header.
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ from vete.api import reads
 from vete.api.auth import Identity, mint_token
 from vete.api.deps import (
     SESSION_COOKIE,
-    ConnDep,
-    CurrentUser,
-    MaybeUser,
+    AppState,
+    Db,
+    PublicDb,
     StateDep,
     TenantId,
+    UserDb,
     counted,
-    transaction,
 )
+from vete.db.work import Work
 from vete.errors import Forbidden, InvalidInput, NotFound
 from vete.web.render import HERE, next_open_day, render
 
@@ -53,43 +55,54 @@ def _device_cart(request: Request) -> dict[str, list[dict[str, Any]]]:
 
 
 @router.get("/")
-def home(request: Request, user: MaybeUser, conn: ConnDep) -> Response:
-    memberships = reads.my_memberships(conn) if user.user_id else []
-    return render(request, "home.html", clinics=reads.clinics(conn), memberships=memberships)
+async def home(request: Request, db: PublicDb) -> Response:
+    def page() -> Work[dict[str, Any]]:
+        signed_in = db.identity.user_id is not None
+        return {
+            "clinics": (yield from reads.clinics_work()),
+            "memberships": (yield from reads.my_memberships_work()) if signed_in else [],
+        }
+
+    return render(request, "home.html", **await db.run(page()))
+
+
+def _demo_login_on(state: AppState) -> None:
+    if not state.demo_login:
+        raise Forbidden("the demo sign-in is off on this server", code="FORBIDDEN")
 
 
 @router.get("/login")
-def login_page(request: Request, state: StateDep, next: str = "/") -> Response:
-    if not state.demo_login:
-        raise Forbidden("the demo sign-in is off on this server", code="FORBIDDEN")
-    with transaction(state, PLATFORM) as conn:
-        users = reads.demo_logins(conn)
+async def login_page(request: Request, state: StateDep, next: str = "/") -> Response:
+    _demo_login_on(state)
+    users = await Db(state, PLATFORM).run(reads.demo_logins_work())
     return render(request, "login.html", users=users, next=next if next.startswith("/") else "/")
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     state: StateDep,
     email: Annotated[str, Form(max_length=320)],
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Demo sign-in: mint a token for a demo user and merge this device's cart."""
-    if not state.demo_login:
-        raise Forbidden("the demo sign-in is off on this server", code="FORBIDDEN")
-    with transaction(state, PLATFORM) as conn:
-        user_id = reads.user_id_by_email(conn, email=email)
+    _demo_login_on(state)
+    user_id = await Db(state, PLATFORM).run(reads.user_id_by_email_work(email=email))
     if user_id is None:
         raise NotFound(f"no demo user {email!r}", code="NOT_FOUND")
     token = mint_token(state.secret, user_id=user_id, ttl_s=TOKEN_TTL_S)
-    identity = state.verifier.verify(token)
     device = _device_cart(request)
-    with transaction(state, identity) as conn:
-        member_of = {m.tenant_id for m in reads.my_memberships(conn)}
+
+    def merge_device_cart() -> Work[None]:
+        member_of = {m.tenant_id for m in (yield from reads.my_memberships_work())}
         for tenant_id, items in device.items():
             if tenant_id in member_of and items:
                 with counted(state.metrics.cart_merges):
-                    store.merge_cart(conn, tenant_id=tenant_id, customer_id=user_id, items=items)
+                    yield from store.merge_cart_work(
+                        tenant_id=tenant_id, customer_id=user_id, items=items
+                    )
+
+    await Db(state, state.verifier.verify(token)).run(merge_device_cart())
     response = _see_other(next if next.startswith("/") else "/")
     response.set_cookie(
         SESSION_COOKIE, token, max_age=TOKEN_TTL_S, httponly=True, samesite="lax", path="/"
@@ -99,61 +112,68 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> Response:
+async def logout() -> Response:
     response = _see_other("/")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 @router.get("/c/{tenant_id}")
-def clinic_home(tenant_id: TenantId, request: Request, user: MaybeUser, conn: ConnDep) -> Response:
-    clinic = reads.require_clinic(conn, tenant_id=tenant_id)
-    staff = bool(user.user_id) and reads.is_staff(conn, tenant_id=tenant_id)
-    return render(request, "clinic.html", clinic=clinic, staff=staff)
+async def clinic_home(tenant_id: TenantId, request: Request, db: PublicDb) -> Response:
+    def page() -> Work[dict[str, Any]]:
+        clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
+        staff = bool(db.identity.user_id) and (yield from reads.is_staff_work(tenant_id=tenant_id))
+        return {"clinic": clinic, "staff": staff}
+
+    return render(request, "clinic.html", **await db.run(page()))
 
 
 @router.get("/c/{tenant_id}/book")
-def book_page(
+async def book_page(
     tenant_id: TenantId,
     request: Request,
-    user: MaybeUser,
-    conn: ConnDep,
+    db: PublicDb,
     service_id: uuid.UUID | None = None,
     vet_id: Annotated[str | None, Query()] = None,
     day: date | None = None,
 ) -> Response:
-    clinic = reads.require_clinic(conn, tenant_id=tenant_id)
-    services = reads.services(conn, tenant_id=tenant_id)
-    vets = reads.vets(conn, tenant_id=tenant_id)
     chosen_vet = uuid.UUID(vet_id) if vet_id else None
-    day = day or next_open_day(clinic.timezone)
-    slots: list[booking.Slot] | None = None
-    if service_id is not None:
-        slots = booking.available_slots(
-            conn, tenant_id=tenant_id, day=day, service_id=service_id, vet_id=chosen_vet
-        )
-    pets = reads.my_pets(conn, tenant_id=tenant_id) if user.user_id else []
+
+    def page() -> Work[dict[str, Any]]:
+        clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
+        services = yield from reads.services_work(tenant_id=tenant_id)
+        vets = yield from reads.vets_work(tenant_id=tenant_id)
+        chosen_day = day or next_open_day(clinic.timezone)
+        slots: list[booking.Slot] | None = None
+        if service_id is not None:
+            slots = yield from booking.available_slots_work(
+                tenant_id=tenant_id, day=chosen_day, service_id=service_id, vet_id=chosen_vet
+            )
+        signed_in = db.identity.user_id is not None
+        pets = (yield from reads.my_pets_work(tenant_id=tenant_id)) if signed_in else []
+        return {
+            "clinic": clinic,
+            "services": services,
+            "vets": {v.id: v.full_name for v in vets},
+            "day": chosen_day,
+            "slots": slots,
+            "pets": pets,
+        }
+
     return render(
         request,
         "book.html",
-        clinic=clinic,
-        services=services,
-        vets={v.id: v.full_name for v in vets},
         service_id=service_id,
         vet_id=chosen_vet,
-        day=day,
-        slots=slots,
-        pets=pets,
         request_key=uuid.uuid4().hex,
+        **await db.run(page()),
     )
 
 
 @router.post("/c/{tenant_id}/book")
-def book(
+async def book(
     tenant_id: TenantId,
-    _: CurrentUser,
-    conn: ConnDep,
-    state: StateDep,
+    db: UserDb,
     service_id: Annotated[uuid.UUID, Form()],
     pet_id: Annotated[uuid.UUID, Form()],
     slot: Annotated[str, Form(max_length=100, pattern=r"^[0-9a-fA-F-]{36}\|.+$")],
@@ -167,109 +187,108 @@ def book(
         raise InvalidInput(f"not a slot: {slot!r}") from exc
     if start_time.tzinfo is None:
         raise InvalidInput(f"not a slot: {slot!r}")
-    with counted(state.metrics.bookings, "book"):
-        booked = booking.book(
-            conn,
-            tenant_id=tenant_id,
-            pet_id=pet_id,
-            service_id=service_id,
-            vet_id=vet_id,
-            start=start_time,
-            idempotency_key=f"{request_key}-{slot}",
+    with counted(db.state.metrics.bookings, "book"):
+        booked = await db.run(
+            booking.book_work(
+                tenant_id=tenant_id,
+                pet_id=pet_id,
+                service_id=service_id,
+                vet_id=vet_id,
+                start=start_time,
+                idempotency_key=f"{request_key}-{slot}",
+            )
         )
     return _see_other(f"/c/{tenant_id}/appointments?booked={booked.appointment_id}")
 
 
 @router.get("/c/{tenant_id}/appointments")
-def my_appointments(
-    tenant_id: TenantId,
-    request: Request,
-    _: CurrentUser,
-    conn: ConnDep,
-    booked: uuid.UUID | None = None,
+async def my_appointments(
+    tenant_id: TenantId, request: Request, db: UserDb, booked: uuid.UUID | None = None
 ) -> Response:
-    clinic = reads.require_clinic(conn, tenant_id=tenant_id)
-    items = reads.my_appointments(conn, tenant_id=tenant_id)
-    return render(request, "appointments.html", clinic=clinic, appointments=items, booked=booked)
+    def page() -> Work[dict[str, Any]]:
+        clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
+        items = yield from reads.my_appointments_work(tenant_id=tenant_id)
+        return {"clinic": clinic, "appointments": items}
+
+    return render(request, "appointments.html", booked=booked, **await db.run(page()))
 
 
 @router.get("/c/{tenant_id}/appointments/{appointment_id}/reschedule")
-def reschedule_page(
+async def reschedule_page(
     tenant_id: TenantId,
     appointment_id: uuid.UUID,
     request: Request,
-    _: CurrentUser,
-    conn: ConnDep,
+    db: UserDb,
     day: date | None = None,
 ) -> Response:
-    clinic = reads.require_clinic(conn, tenant_id=tenant_id)
-    found = reads.appointment(conn, appointment_id=appointment_id)
-    if found is None or found.tenant_id != tenant_id:
-        raise NotFound("appointment not found")
-    day = day or next_open_day(clinic.timezone)
-    slots = booking.available_slots(
-        conn, tenant_id=tenant_id, day=day, service_id=found.service_id, vet_id=found.vet_id
-    )
-    return render(
-        request, "reschedule.html", clinic=clinic, appointment=found, day=day, slots=slots
-    )
+    def page() -> Work[dict[str, Any]]:
+        clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
+        found = yield from reads.appointment_work(appointment_id=appointment_id)
+        if found is None or found.tenant_id != tenant_id:
+            raise NotFound("appointment not found")
+        chosen_day = day or next_open_day(clinic.timezone)
+        slots = yield from booking.available_slots_work(
+            tenant_id=tenant_id, day=chosen_day, service_id=found.service_id, vet_id=found.vet_id
+        )
+        return {"clinic": clinic, "appointment": found, "day": chosen_day, "slots": slots}
+
+    return render(request, "reschedule.html", **await db.run(page()))
 
 
 @router.post("/c/{tenant_id}/appointments/{appointment_id}/reschedule")
-def reschedule(
+async def reschedule(
     tenant_id: TenantId,
     appointment_id: uuid.UUID,
-    user: CurrentUser,
-    conn: ConnDep,
-    state: StateDep,
+    db: UserDb,
     start_time: Annotated[datetime, Form()],
 ) -> Response:
-    with counted(state.metrics.bookings, "reschedule"):
-        booking.reschedule(
-            conn, appointment_id=appointment_id, new_start=start_time, user_id=user.user_id
+    with counted(db.state.metrics.bookings, "reschedule"):
+        await db.run(
+            booking.reschedule_work(
+                appointment_id=appointment_id, new_start=start_time, user_id=db.identity.user_id
+            )
         )
     return _see_other(f"/c/{tenant_id}/appointments")
 
 
 @router.post("/c/{tenant_id}/appointments/{appointment_id}/cancel")
-def cancel(
+async def cancel(
     tenant_id: TenantId,
     appointment_id: uuid.UUID,
-    _: CurrentUser,
-    conn: ConnDep,
-    state: StateDep,
+    db: UserDb,
     reason: Annotated[str, Form(max_length=2000)],
 ) -> Response:
-    with counted(state.metrics.bookings, "cancel"):
-        booking.cancel(conn, appointment_id=appointment_id, reason=reason)
+    with counted(db.state.metrics.bookings, "cancel"):
+        await db.run(booking.cancel_work(appointment_id=appointment_id, reason=reason))
     return _see_other(f"/c/{tenant_id}/appointments")
 
 
 @router.post("/c/{tenant_id}/appointments/{appointment_id}/status")
-def set_status(
+async def set_status(
     tenant_id: TenantId,
     appointment_id: uuid.UUID,
-    _: CurrentUser,
-    conn: ConnDep,
-    state: StateDep,
+    db: UserDb,
     status: Annotated[booking.Status, Form()],
     day: Annotated[date, Form()],
 ) -> Response:
-    with counted(state.metrics.bookings, "status"):
-        booking.set_status(conn, appointment_id=appointment_id, status=status)
+    with counted(db.state.metrics.bookings, "status"):
+        await db.run(booking.set_status_work(appointment_id=appointment_id, status=status))
     return _see_other(f"/c/{tenant_id}/day?day={day.isoformat()}")
 
 
 @router.get("/c/{tenant_id}/day")
-def day_view(
-    tenant_id: TenantId, request: Request, _: CurrentUser, conn: ConnDep, day: date | None = None
+async def day_view(
+    tenant_id: TenantId, request: Request, db: UserDb, day: date | None = None
 ) -> Response:
-    clinic = reads.require_clinic(conn, tenant_id=tenant_id)
-    if not reads.is_staff(conn, tenant_id=tenant_id):
-        raise Forbidden(f"only staff of {clinic.name} see its day", code="FORBIDDEN")
-    day = day or next_open_day(clinic.timezone)
-    items = reads.clinic_day(conn, tenant_id=tenant_id, day=day)
-    return render(request, "day.html", clinic=clinic, day=day, appointments=items)
+    def page() -> Work[dict[str, Any]]:
+        clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
+        if not (yield from reads.is_staff_work(tenant_id=tenant_id)):
+            raise Forbidden(f"only staff of {clinic.name} see its day", code="FORBIDDEN")
+        chosen_day = day or next_open_day(clinic.timezone)
+        items = yield from reads.clinic_day_work(tenant_id=tenant_id, day=chosen_day)
+        return {"clinic": clinic, "day": chosen_day, "appointments": items}
+
+    return render(request, "day.html", **await db.run(page()))
 
 
 def mount(app: FastAPI) -> None:

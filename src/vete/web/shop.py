@@ -11,7 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from vete import store
 from vete.api import reads
-from vete.api.deps import ConnDep, CurrentUser, MaybeUser, StateDep, TenantId, counted
+from vete.api.deps import PublicDb, TenantId, UserDb, counted
+from vete.db.work import Work
 from vete.web.pages import DEVICE_CART, _device_cart
 from vete.web.render import render
 
@@ -19,27 +20,27 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/c/{tenant_id}/shop")
-def shop(tenant_id: TenantId, request: Request, _: MaybeUser, conn: ConnDep) -> Response:
-    clinic = reads.require_clinic(conn, tenant_id=tenant_id)
-    return render(
-        request, "shop.html", clinic=clinic, products=reads.products(conn, tenant_id=tenant_id)
-    )
+async def shop(tenant_id: TenantId, request: Request, db: PublicDb) -> Response:
+    def page() -> Work[dict[str, Any]]:
+        clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
+        return {"clinic": clinic, "products": (yield from reads.products_work(tenant_id=tenant_id))}
+
+    return render(request, "shop.html", **await db.run(page()))
 
 
 @router.post("/c/{tenant_id}/cart/add")
-def add(
+async def add(
     tenant_id: TenantId,
     request: Request,
-    user: MaybeUser,
-    conn: ConnDep,
+    db: PublicDb,
     product_id: Annotated[uuid.UUID, Form()],
     quantity: Annotated[int, Form(ge=1, le=100)] = 1,
 ) -> Response:
     """Signed in: the account's cart. Anonymous: this device's cart (a cookie)."""
     response = RedirectResponse(f"/c/{tenant_id}/cart", status_code=303)
     item = {"id": str(product_id), "type": "product", "quantity": quantity}
-    if user.user_id:
-        store.add_item(conn, tenant_id=tenant_id, item=item)
+    if db.identity.user_id:
+        await db.run(store.add_item_work(tenant_id=tenant_id, item=item))
         return response
     device = _device_cart(request)
     lines = device.setdefault(tenant_id, [])
@@ -54,50 +55,60 @@ def add(
 
 
 @router.get("/c/{tenant_id}/cart")
-def cart(tenant_id: TenantId, request: Request, user: MaybeUser, conn: ConnDep) -> Response:
-    clinic = reads.require_clinic(conn, tenant_id=tenant_id)
-    if user.user_id:
+async def cart(tenant_id: TenantId, request: Request, db: PublicDb) -> Response:
+    signed_in = db.identity.user_id is not None
+
+    def page() -> Work[dict[str, Any]]:
+        clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
+        if signed_in:
+            return {"clinic": clinic, "cart": (yield from store.get_cart_work(tenant_id=tenant_id))}
+        return {"clinic": clinic, "products": (yield from reads.products_work(tenant_id=tenant_id))}
+
+    found = await db.run(page())
+    if signed_in:
         return render(
             request,
             "cart.html",
-            clinic=clinic,
-            cart=store.get_cart(conn, tenant_id=tenant_id),
+            clinic=found["clinic"],
+            cart=found["cart"],
             device_lines=None,
             request_key=str(uuid.uuid4()),
         )
-    names = {str(p.id): p for p in reads.products(conn, tenant_id=tenant_id)}
+    names = {str(p.id): p for p in found["products"]}
     lines: list[dict[str, Any]] = [
         {"product": names[line["id"]], "quantity": line["quantity"]}
         for line in _device_cart(request).get(tenant_id, [])
         if line.get("id") in names
     ]
-    return render(request, "cart.html", clinic=clinic, cart=None, device_lines=lines)
+    return render(request, "cart.html", clinic=found["clinic"], cart=None, device_lines=lines)
 
 
 @router.post("/c/{tenant_id}/cart/set")
-def set_line(
+async def set_line(
     tenant_id: TenantId,
-    _: CurrentUser,
-    conn: ConnDep,
+    db: UserDb,
     item_id: Annotated[str, Form(max_length=200)],
     quantity: Annotated[int, Form(ge=0, le=100)],
 ) -> Response:
-    store.set_quantity(
-        conn, tenant_id=tenant_id, item_id=item_id, item_type="product", quantity=quantity
+    await db.run(
+        store.set_quantity_work(
+            tenant_id=tenant_id, item_id=item_id, item_type="product", quantity=quantity
+        )
     )
     return RedirectResponse(f"/c/{tenant_id}/cart", status_code=303)
 
 
 @router.post("/c/{tenant_id}/checkout")
-def checkout(
+async def checkout(
     tenant_id: TenantId,
     request: Request,
-    _: CurrentUser,
-    conn: ConnDep,
-    state: StateDep,
+    db: UserDb,
     request_key: Annotated[str, Form(min_length=1, max_length=200)],
 ) -> Response:
-    clinic = reads.require_clinic(conn, tenant_id=tenant_id)
-    with counted(state.metrics.checkouts):
-        order = store.checkout(conn, tenant_id=tenant_id, idempotency_key=request_key)
-    return render(request, "order.html", clinic=clinic, order=order)
+    def page() -> Work[dict[str, Any]]:
+        clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
+        with counted(db.state.metrics.checkouts):
+            order = yield from store.checkout_work(tenant_id=tenant_id, idempotency_key=request_key)
+        return {"clinic": clinic, "order": order}
+
+    return render(request, "order.html", **await db.run(page()))

@@ -64,7 +64,7 @@ async def merge(
     db: UserDb,
 ) -> store.Cart:
     """Merge a device's cart into the account's (at sign-in); nothing is lost."""
-    assert db.identity.user_id is not None  # CurrentUser always has a sub
+    assert db.identity.user_id is not None  # UserDb always has a sub
     with counted(db.state.metrics.cart_merges):
         return await db.run(
             store.merge_cart_work(

@@ -10,19 +10,21 @@ from psycopg_pool import PoolTimeout
 
 from vete.api.deps import StateDep
 from vete.api.schemas import Health
+from vete.db.work import arun
 from vete.deploy.source import vete_source
-from vete.deploy.state import applied_rows, compare
+from vete.deploy.state import applied_rows_work, compare
 
 router = APIRouter(tags=["service"])
 
 
 @router.get("/health", responses={503: {"model": Health}})
-def health(state: StateDep) -> Response:
+async def health(state: StateDep) -> Response:
     """200 when the database answers and every migration is applied unchanged, else 503."""
     counts = {"applied": 0, "pending": 0, "changed": 0, "missing": 0}
     try:
-        with state.pool.connection(timeout=state.pool_timeout_s) as conn:
-            states = compare(state.migrations, applied_rows(conn, vete_source().set_name))
+        async with state.pool.connection(timeout=state.pool_timeout_s) as conn:
+            applied = await arun(conn, applied_rows_work(vete_source().set_name))
+            states = compare(state.migrations, applied)
     except (PoolTimeout, psycopg.OperationalError) as exc:
         body = Health(
             status="degraded", database="unreachable", migrations=counts, detail=type(exc).__name__
@@ -41,6 +43,6 @@ def health(state: StateDep) -> Response:
 
 
 @router.get("/metrics", response_class=Response)
-def metrics(state: StateDep) -> Response:
+async def metrics(state: StateDep) -> Response:
     """Prometheus text: requests and latency by route; booking, merge, checkout outcomes."""
     return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
