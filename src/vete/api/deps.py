@@ -76,7 +76,11 @@ def _token(request: Request) -> str | None:
 
 
 def caller(request: Request, state: AppState) -> Identity:
-    """The verified caller, or ``anon`` when no token was sent (a bad token is a 401)."""
+    """The verified caller, or ``anon`` when no token was sent (a bad token is a 401).
+
+    Kept on ``request.state`` too: the pages' templates show who is signed in from it
+    (:func:`vete.web.render.render`).
+    """
     cached: Identity | None = getattr(request.state, "identity", None)
     if cached is not None:
         return cached
