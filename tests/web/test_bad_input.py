@@ -163,3 +163,22 @@ def test_a_bad_device_cart_never_blocks_sign_in_and_is_cleared(pages, demo_url):
     again = pages.get("/c/adris/cart")
     assert "data-flash" not in again.text  # said once
     pages.cookies.clear()
+
+
+def test_a_device_cart_the_store_refuses_still_signs_in_and_says_so(pages, demo_url, monkeypatch):
+    from vete.errors import InvalidInput
+
+    def refused(**_: object):
+        raise InvalidInput("refused by the store", code="INVALID_ITEMS")
+        yield  # a unit of work
+
+    monkeypatch.setattr("vete.web.signin.store.merge_cart_work", refused)
+    first = product_ids(demo_url)[0]
+    _set_device_cart(pages, {"adris": [{"id": first, "type": "product", "quantity": 1}]})
+    r = pages.post("/login", data={"email": "jorge@demo.vete"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.cookies.get("vete_session")
+    assert _set_cookie_value(r, DEVICE_CART) in ("", None)  # cleared
+    page = pages.get("/c/adris/cart?lang=en")
+    assert "could not be merged" in page.text.split("data-flash", 1)[1]
+    pages.cookies.clear()
