@@ -45,6 +45,7 @@ from vete.db import resolve_database_url
 from vete.db.embedded import bin_dir
 
 SECRET = "bench-secret-0123456789-0123456789-0123"
+METRICS_TOKEN = "bench-metrics-token-0123456789"
 START = datetime(2031, 1, 1, tzinfo=UTC)
 SLOT = timedelta(minutes=30)
 #: HTTP requests/s over pgbench transactions/s, asked for at 16 and 64 clients.
@@ -64,6 +65,8 @@ def start_server(url: str, *, workers: int, pool_size: int) -> tuple[subprocess.
         "DATABASE_URL": url,
         "VETE_JWT_SECRET": SECRET,
         "VETE_POOL_SIZE": str(pool_size),
+        # /metrics answers only the operator's token (booking_answers reads it).
+        "VETE_METRICS_TOKEN": METRICS_TOKEN,
     }
     proc = subprocess.Popen(
         [
@@ -281,7 +284,10 @@ def booking_answers(base: str) -> dict[str, int]:
     wrk counts only that an answer was not 2xx; this says which (409 a taken slot, 503 no
     free connection in time...). With several workers it is the answering worker's count.
     """
-    text = httpx.get(base + "/metrics", timeout=10).text
+    headers = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    response = httpx.get(base + "/metrics", headers=headers, timeout=10)
+    response.raise_for_status()
+    text = response.text
     answers: dict[str, int] = {}
     for line in text.splitlines():
         if line.startswith("vete_http_requests_total{") and 'method="POST"' in line:

@@ -165,3 +165,58 @@ def test_a_token_is_verified_once_per_verifier(monkeypatch):
         verifier.verify(token)
     verifier.verify(other)
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    ("header_alg", "key_alg", "make_key", "sign_key"),
+    [
+        # The header says ES256, the kid names an RSA key (the token signed with an EC key).
+        (
+            "ES256",
+            "RS256",
+            lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
+            lambda: ec.generate_private_key(ec.SECP256R1()),
+        ),
+        # The header says RS256, the kid names an EC key.
+        (
+            "RS256",
+            "ES256",
+            lambda: ec.generate_private_key(ec.SECP256R1()),
+            lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        ),
+    ],
+)
+def test_a_header_algorithm_that_does_not_fit_the_kids_key_is_a_401(
+    tmp_path, client, header_alg, key_alg, make_key, sign_key
+):
+    verifier = Verifier(jwks_file=_jwks(tmp_path, make_key(), key_alg, "k1"))
+    token = jwt.encode(claims(), sign_key(), algorithm=header_alg, headers={"kid": "k1"})
+    with pytest.raises(Unauthenticated, match="algorithm"):
+        verifier.verify(token)
+    # The same token on the API (whose verifier has no JWKS) is a 401 problem too.
+    assert_problem(client.get("/api/me", headers={"Authorization": f"Bearer {token}"}), 401)
+
+
+def test_a_jwks_key_without_alg_still_fixes_the_algorithm(tmp_path):
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = _jwks(tmp_path, rsa_key, "RS256", "k1")
+    jwks = json.loads(path.read_text())
+    del jwks["keys"][0]["alg"]
+    path.write_text(json.dumps(jwks))
+    verifier = Verifier(jwks_file=path)
+    good = jwt.encode(claims(), rsa_key, algorithm="RS256", headers={"kid": "k1"})
+    assert verifier.verify(good).user_id == MARIA
+    bad = jwt.encode(claims(), ec.generate_private_key(ec.SECP256R1()), algorithm="ES256",
+                     headers={"kid": "k1"})  # fmt: skip
+    with pytest.raises(Unauthenticated, match="algorithm"):
+        verifier.verify(bad)
+
+
+def test_a_jwks_url_key_of_another_algorithm_is_a_401(tmp_path, jwks_url):
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    _jwks(tmp_path, rsa_key, "RS256", "k1")
+    verifier = Verifier(jwks_url=jwks_url)
+    token = jwt.encode(claims(), ec.generate_private_key(ec.SECP256R1()), algorithm="ES256",
+                       headers={"kid": "k1"})  # fmt: skip
+    with pytest.raises(Unauthenticated, match="algorithm"):
+        verifier.verify(token)

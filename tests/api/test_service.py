@@ -6,10 +6,11 @@ import json
 import logging
 
 import psycopg
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import CONSULTA, MARIA, SECRET, assert_problem
-from vete.api import Verifier, create_app
+from vete.api import Verifier, create_app, mint_token
 
 
 def test_health_reports_database_and_migrations(client):
@@ -44,10 +45,11 @@ def test_access_log_is_one_json_line_with_the_request_id(client, caplog):
     assert "duration_ms" in line
 
 
-def test_metrics_by_route_template_and_outcome(client, auth):
-    client.get(f"/api/appointments/{CONSULTA}", headers=auth(MARIA))
-    client.post("/api/clinics/adris/checkout", headers=auth(MARIA))
-    text = client.get("/metrics").text
+def test_metrics_by_route_template_and_outcome(demo_url, auth):
+    with TestClient(_app(demo_url, metrics_token=METRICS_TOKEN)) as c:
+        c.get(f"/api/appointments/{CONSULTA}", headers=auth(MARIA))
+        c.post("/api/clinics/adris/checkout", headers=auth(MARIA))
+        text = c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     assert 'route="/api/appointments/{appointment_id}"' in text
     assert str(CONSULTA) not in text
     assert "vete_http_request_duration_seconds_bucket" in text
@@ -89,3 +91,60 @@ def test_database_gone_is_503_not_500(database_factory, vete_server):
         health = c.get("/health")
         assert health.status_code == 503
         assert health.json()["database"] == "unreachable"
+
+
+METRICS_TOKEN = "metrics-token-for-tests-0123456789"
+
+
+def test_metrics_are_off_without_a_metrics_token(client):
+    assert_problem(client.get("/metrics"), 404)
+
+
+def test_metrics_need_the_operators_token(demo_url):
+    with TestClient(_app(demo_url, metrics_token=METRICS_TOKEN)) as c:
+        assert_problem(c.get("/metrics"), 401)
+        assert_problem(c.get("/metrics", headers={"Authorization": "Bearer wrong"}), 401)
+        user = mint_token(SECRET, user_id=MARIA)  # a user's JWT is not the operator's token
+        assert_problem(c.get("/metrics", headers={"Authorization": f"Bearer {user}"}), 401)
+        r = c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert r.status_code == 200
+        assert "vete_http_requests_total" in r.text
+
+
+def test_app_from_env_takes_the_metrics_token_from_the_environment(demo_url, monkeypatch):
+    from vete.api.app import app_from_env
+
+    monkeypatch.setattr("vete.db.resolve_database_url", lambda: demo_url)
+    monkeypatch.setenv("VETE_METRICS_TOKEN", METRICS_TOKEN)
+    with TestClient(app_from_env(secret=SECRET)) as c:
+        assert c.get("/metrics").status_code == 401
+        ok = c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert ok.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "names"),
+    [
+        ("/api/appointments/{a}/cancel", '{"reason": "a\\u0000b"}', "U+0000"),
+        (
+            "/api/clinics/adris/cart/merge",
+            '{"items": [{"id": "a\\u0000b", "type": "product", "quantity": 1}]}',
+            "U+0000",
+        ),
+        (
+            "/api/clinics/adris/cart/merge",
+            '{"items": [{"id": "a\\ud800b", "type": "product", "quantity": 1}]}',
+            "Unicode",
+        ),
+    ],
+)
+def test_problem_bodies_carry_vetes_words_not_postgresqls(client, auth, path, body, names):
+    r = client.post(
+        path.replace("{a}", str(CONSULTA)),
+        content=body,
+        headers={**auth(MARIA), "content-type": "application/json"},
+    )
+    problem = assert_problem(r, 422, "INVALID_INPUT")
+    assert names in problem["detail"]
+    for leak in ("PostgreSQL", "invalid input syntax", "escape sequence", "for type", "0x00"):
+        assert leak not in r.text

@@ -21,6 +21,7 @@ from vete.security.matrix import Actor
 from vete.session import act_as
 
 SECRET = "security-test-secret-0123456789-abcdef"
+METRICS_TOKEN = "security-test-metrics-token-0123456789"
 HOURS = (8, 9, 10, 11, 13, 14, 15, 16)
 
 
@@ -98,7 +99,13 @@ def world(database_url: str) -> World:
 
 @pytest.fixture(scope="module")
 def client(world: World) -> Iterator[TestClient]:
-    app = create_app(world.url, verifier=Verifier(secret=SECRET), secret=SECRET, pool_size=4)
+    app = create_app(
+        world.url,
+        verifier=Verifier(secret=SECRET),
+        secret=SECRET,
+        pool_size=4,
+        metrics_token=METRICS_TOKEN,
+    )
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 

@@ -128,6 +128,7 @@ OPS: dict[str, Op] = {
         lambda c, h, w: c.post(f"{ADRIS}/checkout", headers=h)
     ),
     "GET /health": lambda c, h, w: c.get("/health", headers=h),
+    "GET /metrics": lambda c, h, w: c.get("/metrics", headers=h),
 }
 
 __all__ = ["MARIA", "OPS"]

@@ -4,10 +4,13 @@ merges), check out; the staff day view. Screenshots go to artifacts/screenshots/
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -15,9 +18,11 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, SECRET
 from vete import booking
+from vete.api import mint_token
 from vete.db import connect
+from vete.web.device_cart import DEVICE_CART
 
 pytestmark = pytest.mark.browser
 
@@ -44,14 +49,31 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1100, "height": 800}
+
+
+@contextmanager
+def open_page(browser: Browser, base_url: str, **options: Any) -> Iterator[Page]:
+    """A page in a fresh context; on leaving, no console message may report a refusal
+    by the pages' content security policy (the headers say what the pages really use)."""
     context = browser.new_context(
-        base_url=base_url, viewport={"width": 1100, "height": 800}, locale="es-PY"
+        base_url=base_url, **{"viewport": DESKTOP, "locale": "es-PY", **options}
     )
     context.set_default_timeout(10_000)
-    yield context.new_page()
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    yield page
     context.close()
+    refused = [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+    assert not refused, refused
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    with open_page(browser, base_url) as p:
+        yield p
 
 
 def shot(page: Page, name: str) -> None:
@@ -168,3 +190,52 @@ def test_staff_day_view(page: Page, demo_url: str) -> None:
     row.get_by_role("button", name="Confirmar").click()
     expect(page.locator("tbody tr", has_text="Toby").locator(".status")).to_have_text("confirmado")
     shot(page, "11-staff-day")
+
+
+@pytest.mark.parametrize(
+    ("lang", "viewport", "name"),
+    [("es", DESKTOP, "12-sign-in"), ("en", PHONE, "13-sign-in-phone-en")],
+)
+def test_without_demo_a_person_signs_in_with_an_access_token(
+    browser: Browser, base_url_without_demo: str, lang: str, viewport: dict[str, int], name: str
+) -> None:
+    with open_page(browser, base_url_without_demo, viewport=viewport) as page:
+        page.goto(f"/login?next=/c/adris/appointments&lang={lang}")
+        expect(page.locator("button[data-email]")).to_have_count(0)
+        shot(page, name)
+        label = "Token de acceso" if lang == "es" else "Access token"
+        page.get_by_label(label).fill("not-a-token")
+        page.get_by_role("button", name="Ingresar" if lang == "es" else "Sign in").last.click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        maria = UUID("a0000000-0000-4000-8000-000000000004")
+        page.get_by_label(label).fill(mint_token(SECRET, user_id=maria))
+        page.get_by_role("button", name="Ingresar" if lang == "es" else "Sign in").last.click()
+        expect(page).to_have_url(base_url_without_demo + "/c/adris/appointments")
+        expect(
+            page.get_by_role("button", name="Salir" if lang == "es" else "Sign out")
+        ).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("lang", "viewport", "name"),
+    [("es", PHONE, "14-device-cart-notice-phone"), ("en", DESKTOP, "15-device-cart-notice-en")],
+)
+def test_a_device_cart_with_bad_lines_says_so_once(
+    browser: Browser, base_url: str, demo_url: str, lang: str, viewport: dict[str, int], name: str
+) -> None:
+    with psycopg.connect(demo_url) as conn:
+        row = conn.execute(
+            "SELECT id::text FROM store_products WHERE sku = 'PIPETA-PERRO-M'"
+        ).fetchone()
+    assert row is not None
+    cart = {"adris": [{"id": row[0], "type": "product", "quantity": 2}, {"id": "junk"}, 7]}
+    with open_page(browser, base_url, viewport=viewport) as page:
+        page.context.add_cookies(
+            [{"name": DEVICE_CART, "value": json.dumps(cart), "url": base_url}]
+        )
+        page.goto(f"/c/adris/cart?lang={lang}")
+        expect(page.locator("[data-flash]")).to_contain_text("2")
+        expect(page.locator("tbody tr")).to_have_count(1)
+        shot(page, name)
+        page.reload()
+        expect(page.locator("[data-flash]")).to_have_count(0)

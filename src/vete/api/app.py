@@ -37,6 +37,7 @@ def create_app(
     statement_timeout_ms: int = 5000,
     lock_timeout_ms: int = 2000,
     demo_login: bool = False,
+    metrics_token: str | None = None,
 ) -> FastAPI:
     """The app; the connection pool opens at startup and closes at shutdown."""
     secret = secret or shared_secret()
@@ -58,6 +59,7 @@ def create_app(
             migrations=vete_source().load(),
             secret=secret,
             demo_login=demo_login,
+            metrics_token=metrics_token,
             pool_timeout_s=pool_timeout_s,
             statement_timeout_ms=statement_timeout_ms,
             lock_timeout_ms=lock_timeout_ms,
@@ -97,10 +99,12 @@ def create_app(
 def app_from_env(**kwargs: Any) -> FastAPI:
     """The app on ``DATABASE_URL`` (or the embedded server), for ``uvicorn --factory``.
 
-    ``VETE_DEMO_LOGIN=1`` offers the demo sign-in; ``VETE_POOL_SIZE`` sizes the pool.
+    ``VETE_DEMO_LOGIN=1`` offers the demo sign-in (``vete serve --demo`` sets it);
+    ``VETE_METRICS_TOKEN`` serves /metrics to that bearer; ``VETE_POOL_SIZE`` sizes the pool.
     """
     from vete.db import resolve_database_url
 
     kwargs.setdefault("demo_login", os.environ.get("VETE_DEMO_LOGIN") == "1")
+    kwargs.setdefault("metrics_token", os.environ.get("VETE_METRICS_TOKEN") or None)
     kwargs.setdefault("pool_size", int(os.environ.get("VETE_POOL_SIZE") or 10))
     return create_app(resolve_database_url(), **kwargs)

@@ -8,6 +8,7 @@ never a claim: it comes from the user's profile, which the database reads itself
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import secrets
 import time
@@ -34,11 +35,13 @@ VERIFIED_CACHE_SIZE = 4096
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Identity:
-    """A verified caller: the JWT ``sub`` and the database role to act as."""
+    """A verified caller: the JWT ``sub``, the database role to act as, and the token's
+    SHA-256 (how a signed-out token is recognised: :mod:`vete.api.tokens`)."""
 
     user_id: UUID | None
     role: Role
     claims: dict[str, Any]
+    token_sha256: bytes | None = None
 
 
 class Verifier:
@@ -79,11 +82,20 @@ class Verifier:
                     matches = [k for k in self._jwks.keys if kid is None or k.key_id == kid]
                     if not matches:
                         raise Unauthenticated(f"no key {kid!r} in the JWKS")
-                    return matches[0].key, [str(alg)]
-                assert self._client is not None
-                return self._client.get_signing_key_from_jwt(token).key, [str(alg)]
+                    key = matches[0]
+                else:
+                    assert self._client is not None
+                    key = self._client.get_signing_key_from_jwt(token)
             except jwt.PyJWKClientError as exc:
                 raise Unauthenticated(f"signing key not found: {exc}") from exc
+            # The key decides the algorithm (its JWK "alg", else what its kty and curve
+            # imply): a header naming another one is refused here, before PyJWT would hand
+            # an RSA key to the EC verifier (which fails with a TypeError, a 500 before).
+            if key.algorithm_name != alg:
+                raise Unauthenticated(
+                    f"token algorithm {alg!r} does not match key {kid!r} ({key.algorithm_name})"
+                )
+            return key.key, [key.algorithm_name]
         raise Unauthenticated(f"tokens signed with {alg!r} are not accepted here")
 
     def verify(self, token: str) -> Identity:
@@ -124,15 +136,28 @@ class Verifier:
             user_id = UUID(str(claims["sub"]))
         except ValueError as exc:
             raise Unauthenticated("token sub is not a user id") from exc
-        return Identity(user_id=user_id, role=role, claims=claims), float(claims["exp"])
+        digest = hashlib.sha256(token.encode()).digest()
+        identity = Identity(user_id=user_id, role=role, claims=claims, token_sha256=digest)
+        return identity, float(claims["exp"])
 
 
 def mint_token(
     secret: str, *, user_id: UUID, ttl_s: int = 3600, role: Role = "authenticated"
 ) -> str:
-    """An HS256 token with the claims Supabase issues (for demo users and tests)."""
+    """An HS256 token with the claims Supabase issues (for demo users and tests).
+
+    Each has its own ``jti``: two tokens minted in the same second differ, so signing one
+    out (:mod:`vete.api.tokens`) leaves the other valid.
+    """
     now = int(time.time())
-    claims = {"sub": str(user_id), "role": role, "aud": AUDIENCE, "iat": now, "exp": now + ttl_s}
+    claims = {
+        "sub": str(user_id),
+        "role": role,
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + ttl_s,
+        "jti": secrets.token_urlsafe(12),
+    }
     return jwt.encode(claims, secret, algorithm="HS256")
 
 

@@ -28,10 +28,10 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from vete.api.auth import Identity, Verifier
 from vete.api.observe import Metrics
 from vete.api.problems import is_page
+from vete.api.tokens import act_as_caller_work
 from vete.db.work import Work, arun
 from vete.deploy.files import MigrationSet
 from vete.errors import ServiceUnavailable, Unauthenticated, VeteError
-from vete.session import act_as_work
 
 #: Cookie holding the demo sign-in's token (web pages only; the API takes Bearer tokens).
 SESSION_COOKIE = "vete_session"
@@ -49,6 +49,7 @@ class AppState:
     migrations: MigrationSet
     secret: str
     demo_login: bool = False
+    metrics_token: str | None = None
     pool_timeout_s: float = 2.0
     statement_timeout_ms: int = 5000
     lock_timeout_ms: int = 2000
@@ -104,23 +105,34 @@ def _bounds(state: AppState) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def transaction(
-    state: AppState, identity: Identity
-) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-    """One pooled connection, one transaction, acting as ``identity``."""
+async def server_transaction(state: AppState) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    """One pooled connection and one transaction as the role vete's server connects with.
+
+    Callers act as a request's identity next (:func:`transaction`), or, for vete's own
+    bookkeeping that no client role may touch (signing a token out), do not.
+    """
     try:
         conn = await state.pool.getconn(timeout=state.pool_timeout_s)
     except PoolTimeout as exc:
         raise ServiceUnavailable("all database connections are busy; retry shortly") from exc
     try:
         async with conn.transaction():
-            work = act_as_work(user_id=identity.user_id, role=identity.role, **_bounds(state))
-            await arun(conn, work)
             yield conn
     except psycopg.OperationalError as exc:
         raise ServiceUnavailable(f"database unavailable: {exc.__class__.__name__}") from exc
     finally:
         await state.pool.putconn(conn)
+
+
+@asynccontextmanager
+async def transaction(
+    state: AppState, identity: Identity
+) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    """One pooled connection, one transaction, acting as ``identity`` (401 when its token
+    was signed out: :mod:`vete.api.tokens`)."""
+    async with server_transaction(state) as conn:
+        await arun(conn, act_as_caller_work(identity, **_bounds(state)))
+        yield conn
 
 
 class Db:
@@ -159,10 +171,12 @@ async def user_db(request: Request) -> Db:
 PublicDb = Annotated[Db, Depends(public_db)]
 UserDb = Annotated[Db, Depends(user_db)]
 
+#: A clinic's slug, as paths (and the device cart's keys) carry it.
+TENANT_PATTERN = r"^[a-z][a-z0-9_-]{1,49}$"
 TenantId = Annotated[
     str,
     Path(
-        pattern=r"^[a-z][a-z0-9_-]{1,49}$",
+        pattern=TENANT_PATTERN,
         description="The clinic's slug (e.g. `adris`).",
         examples=["adris"],
     ),

@@ -99,10 +99,35 @@ async def vete_error(request: Request, exc: Exception) -> Response:
     return problem(request, status=status, title=title, detail=exc.message, code=exc.code)
 
 
+#: What vete says about a value PostgreSQL refused (SQLSTATE class 22), in its own words:
+#: the server's message names SQL types and functions and is not for the caller.
+_DATA_PROBLEMS: dict[str | None, str] = {
+    # psycopg refuses NUL before sending (no SQLSTATE); jsonb refuses \u0000 (22P05).
+    None: "a text holds a NUL character (U+0000), which cannot be stored",
+    "22P05": "a text holds a NUL character (U+0000) or another character that cannot be stored",
+    "22021": "a text is not valid Unicode",
+    "22P02": "a value is not in the expected format (malformed JSON, Unicode, number or id)",
+    "22003": "a number is out of range",
+    "22008": "a date or time is out of range",
+    "22007": "a date or time is malformed",
+    "22001": "a text is too long",
+}
+_DATA_PROBLEM = "a value is not valid here"
+
+
+def data_problem(exc: psycopg.DataError) -> str:
+    """vete's words for a value PostgreSQL (or psycopg) refused; the SQLSTATE, no SQL."""
+    sqlstate = exc.sqlstate
+    text = _DATA_PROBLEMS.get(sqlstate, _DATA_PROBLEM)
+    return text if sqlstate is None else f"{text} (SQLSTATE {sqlstate})"
+
+
 async def database_error(request: Request, exc: Exception) -> Response:
     """Lost or refused database connections are a 503; bad values (SQLSTATE 22) a 422."""
     if isinstance(exc, psycopg.DataError):
-        return await vete_error(request, InvalidInput(_first_line(exc), code="INVALID_INPUT"))
+        # The server's own words go to the log (with the request id), not to the caller.
+        log.info("value refused by the database: %s", _first_line(exc))
+        return await vete_error(request, InvalidInput(data_problem(exc), code="INVALID_INPUT"))
     log.warning("database unavailable: %s", _first_line(exc))
     return await vete_error(
         request,

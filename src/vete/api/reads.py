@@ -6,6 +6,7 @@ No FastAPI here: the web pages and ``vete token`` use the same calls.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -201,9 +202,18 @@ def user_id_by_email_work(*, email: str) -> Work[UUID | None]:
     return None if row is None else UUID(str(row["id"] if isinstance(row, dict) else row[0]))
 
 
-def demo_logins_work() -> Work[list[DemoLogin]]:
-    """Demo users for the demo sign-in page (needs a platform connection)."""
-    return _rows(DemoLogin, (yield Statement(_queries.demo_logins, {})))
+def demo_logins_work(*, demo_ids: Collection[UUID]) -> Work[list[DemoLogin]]:
+    """The demo users among ``demo_ids``, for the demo sign-in page (as the platform)."""
+    rows = yield Statement(_queries.demo_logins, {"demo_ids": list(demo_ids)})
+    return _rows(DemoLogin, rows)
+
+
+def demo_user_id_work(*, email: str, demo_ids: Collection[UUID]) -> Work[UUID | None]:
+    """The demo user (one of ``demo_ids``) with this demo email, or None (as the platform)."""
+    found = yield Statement(
+        _queries.demo_user_by_email, {"email": email, "demo_ids": list(demo_ids)}
+    )
+    return None if found is None else UUID(str(found))
 
 
 def is_empty_work() -> Work[bool]:
@@ -225,4 +235,5 @@ clinic_day = blocking(clinic_day_work)
 products = blocking(products_work)
 user_id_by_email = blocking(user_id_by_email_work)
 demo_logins = blocking(demo_logins_work)
+demo_user_id = blocking(demo_user_id_work)
 is_empty = blocking(is_empty_work)

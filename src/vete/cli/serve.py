@@ -21,7 +21,9 @@ def serve_cmd(
         False, "--yes", "-y", help="Deploy pending migrations to a non-local database."
     ),
     demo: bool = typer.Option(
-        False, "--demo", help="Load the demo data (and offer the demo sign-in) on DATABASE_URL."
+        False,
+        "--demo",
+        help="Load the demo data and offer the demo sign-in (demo users, no password).",
     ),
     workers: int = typer.Option(1, "--workers", min=1, help="uvicorn worker processes."),
     pool_size: int = typer.Option(
@@ -30,14 +32,23 @@ def serve_cmd(
         min=1,
         help="Database connections per worker process.",
     ),
+    forwarded_allow_ips: str = typer.Option(
+        "127.0.0.1",
+        "--forwarded-allow-ips",
+        help="Proxies whose X-Forwarded-Proto/For are trusted (uvicorn's; comma-separated, '*').",
+    ),
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:
     """Serve the HTTP API (/api, /docs), the web pages (/), /health and /metrics.
 
     First deploys pending migrations through the deployer (a non-local database needs
-    --yes, as `vete db deploy` does). Without DATABASE_URL it uses the embedded database,
-    loads the demo into it when it is empty and offers the demo sign-in; elsewhere only
-    with --demo. Logs are JSON lines with a request id.
+    --yes, as `vete db deploy` does). Without DATABASE_URL it uses the embedded database
+    and loads the demo into it when it is empty. The demo sign-in (pick a demo user, no
+    password) is offered only with --demo; otherwise the pages sign in with an access
+    token (a JWT, as the API takes it). The session cookie is Secure when the request came
+    over https, as uvicorn sees it: behind a proxy that terminates TLS, list the proxy in
+    --forwarded-allow-ips so its X-Forwarded-Proto is believed. Logs are JSON lines with a
+    request id.
     """
     import uvicorn
 
@@ -67,7 +78,9 @@ def serve_cmd(
         if load:
             summary = load_demo(conn)
             err_console.print(f"demo: {summary.clinics} clinics, {summary.profiles} profiles")
-    os.environ[DEMO_LOGIN_ENV] = "1" if (embedded or demo) else "0"
+    os.environ[DEMO_LOGIN_ENV] = "1" if demo else "0"
+    if not demo:
+        err_console.print("sign-in: with an access token (`vete serve --demo` for demo users)")
     os.environ["DATABASE_URL"] = url
     os.environ["VETE_POOL_SIZE"] = str(pool_size)
     err_console.print(f"serving on http://{host}:{port}/  (API docs: /docs)")
@@ -80,6 +93,10 @@ def serve_cmd(
         log_config=None,
         access_log=False,
         log_level=log_level,
+        # uvicorn believes X-Forwarded-Proto (the https that makes the cookie Secure) and
+        # X-Forwarded-For only from these addresses.
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
 
 

@@ -110,6 +110,8 @@ ENDPOINTS: tuple[Row, ...] = (
     Row("POST /api/clinics/{id}/cart/merge", _fill(_MEMBER, ok="200", svc="404 CUSTOMER_NOT_FOUND")),
     Row("POST /api/clinics/{id}/checkout", _fill(_MEMBER, ok="201", svc="422")),
     Row("GET /health", _ALL),
+    # The operator's metrics token only (VETE_METRICS_TOKEN); no user's JWT, of any role.
+    Row("GET /metrics", ("401",) * 9),
 )  # fmt: skip
 
 _MARIAS_CART = ("denied", "ok") + ("UNAUTHORIZED",) * 6 + ("ok",)

@@ -18,6 +18,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sign_out": "Salir",
         "demo_login": "Ingreso de demostración",
         "demo_login_note": "Solo para la demo: elegí un usuario de ejemplo. No hay contraseña.",
+        "token_login": "Ingresar con un token de acceso",
+        "token_login_note": (
+            "Pegá el token de acceso (un JWT) que te da el inicio de sesión de tu clínica"
+            " (Supabase Auth): el mismo que la API recibe como «Authorization: Bearer <token>»."
+            " Se guarda en una cookie de este navegador hasta que salgas."
+        ),
+        "access_token": "Token de acceso",
+        "token_refused": "Ese token no sirve para ingresar aquí",
         "signed_in_as": "Sesión de",
         "service": "Servicio",
         "vet": "Veterinario/a",
@@ -83,6 +91,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sign_out": "Sign out",
         "demo_login": "Demo sign-in",
         "demo_login_note": "Demo only: pick a sample user. There is no password.",
+        "token_login": "Sign in with an access token",
+        "token_login_note": (
+            "Paste the access token (a JWT) your clinic's sign-in (Supabase Auth) gives you:"
+            " the same token the API takes as “Authorization: Bearer <token>”."
+            " It is kept in a cookie of this browser until you sign out."
+        ),
+        "access_token": "Access token",
+        "token_refused": "That token cannot sign you in here",
         "signed_in_as": "Signed in as",
         "service": "Service",
         "vet": "Vet",
@@ -134,6 +150,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_show": "no show",
         "confirm": "Confirm",
         "check_in": "Check in",
+    },
+}
+
+
+#: Notices a page shows once (vete.web.render.keep_notice); ``{n}`` is a count.
+NOTICES: dict[str, dict[str, str]] = {
+    "device_cart_dropped": {
+        "es": (
+            "{n} línea(s) del carrito guardado en este dispositivo no se pudieron leer"
+            " y se quitaron."
+        ),
+        "en": "{n} line(s) of the cart kept on this device could not be read and were removed.",
+    },
+    "device_cart_not_merged": {
+        "es": "El carrito guardado en este dispositivo no se pudo sumar al tuyo y se descartó.",
+        "en": "The cart kept on this device could not be merged into yours and was discarded.",
     },
 }
 

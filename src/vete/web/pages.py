@@ -1,57 +1,36 @@
 """The web pages: clinic → service, vet, day → free slots → book → my appointments
-(reschedule, cancel); the staff day view; shop, cart, merge at sign-in, checkout.
+(reschedule, cancel); the staff day view. Signing in is :mod:`vete.web.signin`, the shop
+:mod:`vete.web.shop`.
 
 Every page runs on the same typed dependencies and one transaction per request as the
 API (each page's reads are one unit of work, :mod:`vete.db.work`); the identity comes from
-the demo sign-in's httpOnly cookie instead of a header.
+the sign-in's httpOnly cookie instead of a header. Every page form refuses a post from
+another site (:mod:`vete.web.guard`).
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vete import booking, store
+from vete import booking
 from vete.api import reads
-from vete.api.auth import Identity, mint_token
-from vete.api.deps import (
-    SESSION_COOKIE,
-    AppState,
-    Db,
-    PublicDb,
-    StateDep,
-    TenantId,
-    UserDb,
-    counted,
-)
+from vete.api.deps import PublicDb, TenantId, UserDb, counted
 from vete.db.work import Work
 from vete.errors import Forbidden, InvalidInput, NotFound
+from vete.web.guard import refuse_cross_site
 from vete.web.render import HERE, next_open_day, render
 
 router = APIRouter(include_in_schema=False)
-DEVICE_CART = "vete_device_cart"
-TOKEN_TTL_S = 8 * 3600
-#: The demo sign-in reads the demo users and looks one up by email as the platform.
-PLATFORM = Identity(user_id=None, role="service_role", claims={})
 
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
-
-
-def _device_cart(request: Request) -> dict[str, list[dict[str, Any]]]:
-    """Items an anonymous visitor put in the cart on this device, by clinic."""
-    try:
-        data = json.loads(request.cookies.get(DEVICE_CART) or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 @router.get("/")
@@ -64,58 +43,6 @@ async def home(request: Request, db: PublicDb) -> Response:
         }
 
     return render(request, "home.html", **await db.run(page()))
-
-
-def _demo_login_on(state: AppState) -> None:
-    if not state.demo_login:
-        raise Forbidden("the demo sign-in is off on this server", code="FORBIDDEN")
-
-
-@router.get("/login")
-async def login_page(request: Request, state: StateDep, next: str = "/") -> Response:
-    _demo_login_on(state)
-    users = await Db(state, PLATFORM).run(reads.demo_logins_work())
-    return render(request, "login.html", users=users, next=next if next.startswith("/") else "/")
-
-
-@router.post("/login")
-async def login(
-    request: Request,
-    state: StateDep,
-    email: Annotated[str, Form(max_length=320)],
-    next: Annotated[str, Form(max_length=500)] = "/",
-) -> Response:
-    """Demo sign-in: mint a token for a demo user and merge this device's cart."""
-    _demo_login_on(state)
-    user_id = await Db(state, PLATFORM).run(reads.user_id_by_email_work(email=email))
-    if user_id is None:
-        raise NotFound(f"no demo user {email!r}", code="NOT_FOUND")
-    token = mint_token(state.secret, user_id=user_id, ttl_s=TOKEN_TTL_S)
-    device = _device_cart(request)
-
-    def merge_device_cart() -> Work[None]:
-        member_of = {m.tenant_id for m in (yield from reads.my_memberships_work())}
-        for tenant_id, items in device.items():
-            if tenant_id in member_of and items:
-                with counted(state.metrics.cart_merges):
-                    yield from store.merge_cart_work(
-                        tenant_id=tenant_id, customer_id=user_id, items=items
-                    )
-
-    await Db(state, state.verifier.verify(token)).run(merge_device_cart())
-    response = _see_other(next if next.startswith("/") else "/")
-    response.set_cookie(
-        SESSION_COOKIE, token, max_age=TOKEN_TTL_S, httponly=True, samesite="lax", path="/"
-    )
-    response.delete_cookie(DEVICE_CART, path="/")
-    return response
-
-
-@router.post("/logout")
-async def logout() -> Response:
-    response = _see_other("/")
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
 
 
 @router.get("/c/{tenant_id}")
@@ -134,10 +61,14 @@ async def book_page(
     request: Request,
     db: PublicDb,
     service_id: uuid.UUID | None = None,
-    vet_id: Annotated[str | None, Query()] = None,
+    # A string: the form's "any vet" choice sends an empty value.
+    vet_id: Annotated[str | None, Query(max_length=100)] = None,
     day: date | None = None,
 ) -> Response:
-    chosen_vet = uuid.UUID(vet_id) if vet_id else None
+    try:
+        chosen_vet = uuid.UUID(vet_id) if vet_id else None
+    except ValueError as exc:
+        raise InvalidInput(f"vet_id: {vet_id!r} is not a vet's id (a uuid)") from exc
 
     def page() -> Work[dict[str, Any]]:
         clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
@@ -292,9 +223,10 @@ async def day_view(
 
 
 def mount(app: FastAPI) -> None:
-    """Add the pages and their static files to ``app``."""
-    from vete.web import shop
+    """Add the pages and their static files to ``app``; every page form refuses a post
+    from another site."""
+    from vete.web import shop, signin
 
-    app.include_router(router)
-    app.include_router(shop.router)
+    for pages in (signin.router, router, shop.router):
+        app.include_router(pages, dependencies=[Depends(refuse_cross_site)])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

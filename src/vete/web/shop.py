@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Annotated, Any
 
@@ -13,8 +12,9 @@ from vete import store
 from vete.api import reads
 from vete.api.deps import PublicDb, TenantId, UserDb, counted
 from vete.db.work import Work
-from vete.web.pages import DEVICE_CART, _device_cart
-from vete.web.render import render
+from vete.web import device_cart
+from vete.web.device_cart import MAX_QUANTITY
+from vete.web.render import keep_notice, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,7 +34,7 @@ async def add(
     request: Request,
     db: PublicDb,
     product_id: Annotated[uuid.UUID, Form()],
-    quantity: Annotated[int, Form(ge=1, le=100)] = 1,
+    quantity: Annotated[int, Form(ge=1, le=MAX_QUANTITY)] = 1,
 ) -> Response:
     """Signed in: the account's cart. Anonymous: this device's cart (a cookie)."""
     response = RedirectResponse(f"/c/{tenant_id}/cart", status_code=303)
@@ -42,15 +42,18 @@ async def add(
     if db.identity.user_id:
         await db.run(store.add_item_work(tenant_id=tenant_id, item=item))
         return response
-    device = _device_cart(request)
-    lines = device.setdefault(tenant_id, [])
+    device = device_cart.read(request)
+    lines = device.lines.get(tenant_id, [])
     for line in lines:
-        if line.get("id") == item["id"]:
-            line["quantity"] = min(100, int(line.get("quantity", 0)) + quantity)
+        if line["id"] == item["id"]:
+            line["quantity"] = min(MAX_QUANTITY, line["quantity"] + quantity)
             break
     else:
         lines.append(item)
-    response.set_cookie(DEVICE_CART, json.dumps(device), samesite="lax", path="/")
+    device.set_lines(tenant_id, lines)
+    device_cart.write(response, device)
+    if device.dropped:
+        keep_notice(response, "device_cart_dropped", device.dropped)
     return response
 
 
@@ -75,24 +78,35 @@ async def cart(tenant_id: TenantId, request: Request, db: PublicDb) -> Response:
             request_key=str(uuid.uuid4()),
         )
     names = {str(p.id): p for p in found["products"]}
+    device = device_cart.read(request)
+    device.keep_only(tenant_id, set(names))
     lines: list[dict[str, Any]] = [
         {"product": names[line["id"]], "quantity": line["quantity"]}
-        for line in _device_cart(request).get(tenant_id, [])
-        if line.get("id") in names
+        for line in device.lines.get(tenant_id, [])
     ]
-    return render(request, "cart.html", clinic=found["clinic"], cart=None, device_lines=lines)
+    response = render(
+        request,
+        "cart.html",
+        notice=f"device_cart_dropped:{device.dropped}" if device.dropped else None,
+        clinic=found["clinic"],
+        cart=None,
+        device_lines=lines,
+    )
+    if device.dropped:  # what could not be read is said once, then gone from the device
+        device_cart.write(response, device)
+    return response
 
 
 @router.post("/c/{tenant_id}/cart/set")
 async def set_line(
     tenant_id: TenantId,
     db: UserDb,
-    item_id: Annotated[str, Form(max_length=200)],
-    quantity: Annotated[int, Form(ge=0, le=100)],
+    item_id: Annotated[uuid.UUID, Form()],
+    quantity: Annotated[int, Form(ge=0, le=MAX_QUANTITY)],
 ) -> Response:
     await db.run(
         store.set_quantity_work(
-            tenant_id=tenant_id, item_id=item_id, item_type="product", quantity=quantity
+            tenant_id=tenant_id, item_id=str(item_id), item_type="product", quantity=quantity
         )
     )
     return RedirectResponse(f"/c/{tenant_id}/cart", status_code=303)

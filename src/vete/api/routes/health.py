@@ -1,9 +1,18 @@
-"""GET /health (database reachable, migrations current) and GET /metrics (Prometheus)."""
+"""GET /health (database reachable, migrations current) and GET /metrics (Prometheus).
+
+/metrics is the operator's: it answers only ``Authorization: Bearer <VETE_METRICS_TOKEN>``
+(a static secret, not a user's JWT; Prometheus sends it with ``authorization:
+credentials_file``), and is not served at all (404) when no metrics token is configured.
+A token rather than a second port: one port to run and proxy, and the same answer from
+every worker (docs/operations.md).
+"""
 
 from __future__ import annotations
 
+import hmac
+
 import psycopg
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from psycopg_pool import PoolTimeout
@@ -13,6 +22,7 @@ from vete.api.schemas import Health
 from vete.db.work import arun
 from vete.deploy.source import vete_source
 from vete.deploy.state import applied_rows_work, compare
+from vete.errors import NotFound, Unauthenticated
 
 router = APIRouter(tags=["service"])
 
@@ -43,6 +53,12 @@ async def health(state: StateDep) -> Response:
 
 
 @router.get("/metrics", response_class=Response)
-async def metrics(state: StateDep) -> Response:
+async def metrics(request: Request, state: StateDep) -> Response:
     """Prometheus text: requests and latency by route; booking, merge, checkout outcomes."""
+    if not state.metrics_token:
+        raise NotFound("not found", code="NOT_FOUND")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    expected = state.metrics_token.encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
+        raise Unauthenticated("/metrics needs Authorization: Bearer <the metrics token>")
     return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -97,14 +97,26 @@ GROUP BY p.id
 ORDER BY p.id
 LIMIT 1;
 
--- name: demo_logins()
--- Everyone with a demo login, for the demo sign-in page.
+-- name: demo_logins(demo_ids)
+-- The demo users (the demo dataset's fixed ids, each with its demo email), for the demo
+-- sign-in page. A profile is a demo user by its id, which only the demo loader writes,
+-- never by its email alone, which any profile may carry.
 SELECT p.id, min(p.email) AS email, min(p.full_name) AS full_name,
        string_agg(p.role || ' @ ' || p.tenant_id, ', ' ORDER BY p.tenant_id) AS memberships
 FROM public.profiles p
-WHERE right(p.email, 10) = '@demo.vete' AND p.deleted_at IS NULL
+WHERE p.id = ANY (:demo_ids::uuid[]) AND right(p.email, 10) = '@demo.vete'
+  AND p.deleted_at IS NULL
 GROUP BY p.id
 ORDER BY min(p.email);
+
+-- name: demo_user_by_email(email, demo_ids)$
+-- The demo user behind a demo email (see demo_logins), or nothing.
+SELECT p.id
+FROM public.profiles p
+WHERE p.id = ANY (:demo_ids::uuid[]) AND right(p.email, 10) = '@demo.vete'
+  AND lower(p.email) = lower(:email::text) AND p.deleted_at IS NULL
+ORDER BY p.id
+LIMIT 1;
 
 -- name: is_empty()$
 -- True when no clinic exists yet (vete serve then loads the demo into the embedded database).
