@@ -205,6 +205,32 @@ def test_trigger_function_without_a_trigger_is_reported_as_not_checked(
     ]
 
 
+def test_a_temporary_table_is_declared_to_the_check_with_a_pragma(
+    checked_url: str, migrations: Write
+) -> None:
+    body = """
+        CREATE FUNCTION scratch_total() RETURNS bigint LANGUAGE plpgsql AS $$
+        BEGIN
+            {pragma}
+            CREATE TEMP TABLE scratch (n int) ON COMMIT DROP;
+            INSERT INTO scratch VALUES (1), (2);
+            RETURN (SELECT sum(n) FROM scratch);
+        END $$;
+    """
+    folder = migrations("001_scratch.sql", body.format(pragma=""))
+    with pytest.raises(VerifyFailed, match='relation "scratch" does not exist'):
+        deploy(checked_url, folder)
+    pragma = "PERFORM 'PRAGMA:TABLE: scratch (n int)';"
+    migrations("001_scratch.sql", body.format(pragma=pragma))
+    report = deploy(checked_url, folder)
+    assert report.applied[0]["plpgsql_check"] == {
+        "checked": ["scratch_total()"],
+        "skipped": [],
+        "findings": [],
+    }
+    assert query(checked_url, "SELECT scratch_total() AS n") == [{"n": 3}]
+
+
 def test_the_extension_created_for_the_check_leaves_no_trace(
     checked_url: str, migrations: Write
 ) -> None:
@@ -279,10 +305,21 @@ def test_status_and_lint_say_whether_plpgsql_check_is_available(
             assert "plpgsql_check: available" in human
         else:
             assert "plpgsql_check: not available on this server" in human
+    human = vete(fresh_url, "db", "deploy", "--dir", str(folder), "--set", "t", "--no-backup")
+    assert human.returncode == 0, human.stderr
+    said = " ".join(human.stdout.split())
+    if offered:
+        assert "plpgsql_check: checked 1 PL/pgSQL function(s)" in said
+    else:
+        assert "plpgsql_check: not available on this server" in said
+    migrations(
+        "002_g.sql",
+        "CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 2; END $$;",
+    )
     report = deploy(fresh_url, folder)
     assert report.plpgsql_check["state"] == expected
     check = report.applied[0]["plpgsql_check"]
-    assert check["checked"] == (["f()"] if offered else [])
+    assert check["checked"] == (["g()"] if offered else [])
 
 
 def test_lint_on_files_alone_needs_no_server_and_says_what_it_skipped(migrations: Write) -> None:
