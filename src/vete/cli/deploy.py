@@ -26,7 +26,7 @@ from vete.cli.output import console, err_console, print_json
 from vete.db import Target, describe_target, resolve_database_url
 from vete.deploy import apply as applying
 from vete.deploy import lint as linting
-from vete.deploy import maintain, runner
+from vete.deploy import maintain, plpgsql_check, runner
 from vete.deploy.queries import history
 from vete.deploy.state import applied_rows, compare
 from vete.errors import ChecksumMismatch, LintFailed, VerifyFailed
@@ -45,6 +45,7 @@ def status(
     with runner.deploy_connection(url) as conn:
         target = describe_target(conn)
         states = compare(mset, applied_rows(conn, source.set_name))
+        checker = plpgsql_check.availability(conn)
     changed = [s for s in states if s.state == "changed"]
     if as_json:
         print_json(
@@ -53,6 +54,7 @@ def status(
                 "migration_set": source.set_name,
                 "migrations": as_rows(states),
                 "gaps": list(mset.gaps),
+                "plpgsql_check": checker.as_json(),
             }
         )
     else:
@@ -77,6 +79,7 @@ def status(
             console.print(
                 f"[yellow]gaps in numbering:[/] {', '.join(f'{g:03d}' for g in mset.gaps)}"
             )
+        _print_checker(checker)
     if changed:
         raise ChecksumMismatch(
             "edited after being applied: " + ", ".join(s.file or "" for s in changed)
@@ -93,6 +96,7 @@ def plan(
         target = describe_target(conn)
         pending = runner.pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
         findings = runner.lint_pending(conn, pending, target)
+        checker = plpgsql_check.availability(conn)
     steps = [
         {
             "version": m.version,
@@ -112,6 +116,7 @@ def plan(
                 "pending": steps,
                 "lint": as_rows(findings),
                 "gaps": list(mset.gaps),
+                "plpgsql_check": checker.as_json(),
             }
         )
         return
@@ -129,33 +134,80 @@ def plan(
             extras.append("revert script")
         console.print(f"  {step['file']}  [dim]{', '.join(extras)}[/]")
     _print_findings(findings)
+    _print_checker(checker)
 
 
 def lint(
     directory: Path | None = DIR_OPT,
     set_name: str | None = SET_OPT,
     all_files: bool = typer.Option(False, "--all", help="Lint every file, not only pending."),
+    files_only: bool = typer.Option(
+        False,
+        "--files-only",
+        help="Lint every file without connecting to a server: squawk's rules and vete's"
+        " rules on the text; the overload rule and plpgsql_check need the target.",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Dangerous DDL and missing timeouts (squawk) plus vete's three rules.
+    """Dangerous DDL and missing timeouts (squawk) plus vete's rules; says whether the
+    target can run plpgsql_check, which deploy runs on every PL/pgSQL function it deploys.
 
     Exit code 15 when any finding is an error.
     """
     source = pick_source(directory, set_name)
     mset = source.load()
-    with runner.deploy_connection(resolve_database_url()) as conn:
-        target = describe_target(conn)
-        states = compare(mset, applied_rows(conn, source.set_name))
-        chosen = list(mset.migrations) if all_files else runner.pending_of(mset, states)
-        findings = runner.lint_pending(conn, chosen, target)
-    if as_json:
-        print_json({"files": [m.label for m in chosen], "findings": as_rows(findings)})
+    if files_only:
+        chosen = list(mset.migrations)
+        findings = [f for m in chosen for f in linting.lint_migration(m)]
+        checker = plpgsql_check.NO_SERVER
     else:
-        console.print(f"linted {len(chosen)} file(s)")
+        with runner.deploy_connection(resolve_database_url()) as conn:
+            target = describe_target(conn)
+            states = compare(mset, applied_rows(conn, source.set_name))
+            chosen = list(mset.migrations) if all_files else runner.pending_of(mset, states)
+            findings = runner.lint_pending(conn, chosen, target)
+            checker = plpgsql_check.availability(conn)
+    if as_json:
+        print_json(
+            {
+                "files": [m.label for m in chosen],
+                "findings": as_rows(findings),
+                "server": not files_only,
+                "plpgsql_check": checker.as_json(),
+            }
+        )
+    else:
+        where = " without a server" if files_only else ""
+        console.print(f"linted {len(chosen)} file(s){where}")
         _print_findings(findings)
+        if files_only:
+            console.print(
+                "  [yellow]overloads: not checked (no server)[/]: GRANT/COMMENT/DROP of a"
+                " function name without arguments is refused only where the target has"
+                " overloads"
+            )
+        _print_checker(checker)
     errors = [f for f in findings if f.level == "error"]
     if errors:
         raise LintFailed(f"{len(errors)} error-level finding(s)")
+
+
+def _print_checker(checker: plpgsql_check.Availability) -> None:
+    colour = "green" if checker.usable else "yellow"
+    console.print(f"  [{colour}]{checker.describe()}[/]", highlight=False)
+
+
+def _print_static_findings(applied: list[dict[str, Any]]) -> None:
+    """plpgsql_check's warnings on what was deployed (errors refused the migration)."""
+    for entry in applied:
+        for f in entry.get("plpgsql_check", {}).get("findings", []):
+            finding = plpgsql_check.Finding(**f)
+            at = f"{finding.file}:{finding.file_line}" if finding.file_line else finding.file
+            console.print(
+                f"  [yellow]plpgsql_check {finding.level}[/] {at} {finding.where()}:"
+                f" {finding.message}",
+                highlight=False,
+            )
 
 
 def _print_findings(findings: list[linting.Finding]) -> None:
@@ -255,6 +307,12 @@ def deploy(
             f" proven by {b['check']})"
         )
     _print_findings([linting.Finding(**f) for f in report.lint]) if report.lint else None
+    _print_static_findings(report.applied)
+    if report.applied and report.plpgsql_check.get("usable"):
+        checked = sum(len(a["plpgsql_check"]["checked"]) for a in report.applied)
+        console.print(f"  [green]plpgsql_check: checked {checked} PL/pgSQL function(s)[/]")
+    elif not report.plpgsql_check.get("usable"):
+        console.print(f"  [yellow]{report.plpgsql_check['summary']}[/]", highlight=False)
     if not report.applied:
         console.print("[green]up to date[/]: nothing to deploy")
     else:

@@ -6,7 +6,8 @@ The flow per transactional migration (DESIGN.md, "The deployer", steps 5 and 6):
 2. snapshot functions, views and relations; run each statement, capturing NOTICEs;
 3. every ``vete:expect-notice`` text must appear in a NOTICE;
 4. in a savepoint that is rolled back: the verify script, then the NULL-argument probe of
-   every PL/pgSQL function the file created or replaced;
+   every PL/pgSQL function the file created or replaced, then plpgsql_check on each of them
+   when the server has it (errors refuse, warnings are reported);
 5. write history in the same transaction, then ``COMMIT``. Any failure rolls back all.
 """
 
@@ -22,7 +23,7 @@ import pglast
 import psycopg
 from psycopg import sql
 
-from vete.deploy import catalog
+from vete.deploy import catalog, plpgsql_check
 from vete.deploy.files import Migration
 from vete.deploy.queries import catalog as catalog_sql
 from vete.deploy.queries import history
@@ -44,6 +45,7 @@ class Applied:
     notices: tuple[str, ...]
     change: catalog.Change
     probed: tuple[str, ...] = field(default=())
+    static_check: plpgsql_check.Check = field(default_factory=plpgsql_check.Check)
 
 
 class _Rollback(Exception):
@@ -104,6 +106,23 @@ def check_deployed(
     if failures:
         raise VerifyFailed(f"{migration.label}: " + "; ".join(str(f) for f in failures))
     return tuple(f.signature for f in functions if f.language == "plpgsql" and not f.is_trigger)
+
+
+def check_statically(
+    conn: psycopg.Connection[Any], migration: Migration, functions: tuple[catalog.FunctionInfo, ...]
+) -> plpgsql_check.Check:
+    """plpgsql_check on what the migration deployed; raises VerifyFailed on any error.
+
+    After the probe, so that a body the probe can run keeps the probe's message; this
+    finds what the call did not reach (statements behind an early return, inside a
+    handler that swallows errors).
+    """
+    result = plpgsql_check.check(conn, migration, functions)
+    if result.errors:
+        raise VerifyFailed(
+            f"{migration.label}: plpgsql_check: " + "; ".join(str(f) for f in result.errors)
+        )
+    return result
 
 
 def apply_migration(
@@ -240,6 +259,7 @@ def _check_and_record(
 ) -> Applied:
     """Inside the migration's transaction: call what it deployed, then write history."""
     probed = check_deployed(conn, migration, change.touched_functions)
+    static_check = check_statically(conn, migration, change.touched_functions)
     duration_ms = int((time.perf_counter() - started) * 1000)
     history.record_migration(
         conn,
@@ -255,7 +275,7 @@ def _check_and_record(
     )
     if on_commit is not None:
         on_commit(conn)
-    return Applied(migration, duration_ms, notices, change, probed)
+    return Applied(migration, duration_ms, notices, change, probed, static_check)
 
 
 def catalog_invalid_indexes(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from vete.db import Target, connect, describe_target
 from vete.deploy import apply as applying
 from vete.deploy import backup as backups
 from vete.deploy import lint as linting
+from vete.deploy import plpgsql_check
 from vete.deploy.files import Migration, MigrationSet
 from vete.deploy.lock import deploy_lock
 from vete.deploy.queries import bootstrap_sql, catalog, history
@@ -54,6 +55,7 @@ class DeployReport:
     applied: list[dict[str, Any]] = field(default_factory=list)
     pending_before: list[str] = field(default_factory=list)
     lint: list[dict[str, Any]] = field(default_factory=list)
+    plpgsql_check: dict[str, Any] = field(default_factory=dict)  # what the target offers
     backup: dict[str, Any] | None = None
     rehearsed: bool = False
     duration_s: float = 0.0
@@ -223,6 +225,7 @@ def applied_json(result: applying.Applied) -> dict[str, Any]:
         "replaced_functions": sorted(result.change.replaced_functions),
         "created_functions": list(result.change.created_functions),
         "probed": list(result.probed),
+        "plpgsql_check": result.static_check.as_json(),
     }
 
 
@@ -233,6 +236,7 @@ def deploy(url: str, source: Source, options: DeployOptions, progress: Progress)
     with deploy_connection(url) as conn:
         target = describe_target(conn)
         report = DeployReport(target=target_json(target), migration_set=source.set_name)
+        report.plpgsql_check = plpgsql_check.availability(conn).as_json()
         progress(f"target {target.label()} (system {target.system_identifier})", None)
         if not target.is_local and not _confirmed(target, options):
             raise TargetNotConfirmed(
