@@ -6,7 +6,8 @@ The flow per transactional migration (DESIGN.md, "The deployer", steps 5 and 6):
 2. snapshot functions, views and relations; run each statement, capturing NOTICEs;
 3. every ``vete:expect-notice`` text must appear in a NOTICE;
 4. in a savepoint that is rolled back: the verify script, then the NULL-argument probe of
-   every PL/pgSQL function the file created or replaced;
+   every PL/pgSQL function the file created or replaced; then (from migration 017 on) the
+   grants on vete's objects checked against ``vete.intended_grants`` (``grants.py``);
 5. write history in the same transaction, then ``COMMIT``. Any failure rolls back all.
 """
 
@@ -22,7 +23,7 @@ import pglast
 import psycopg
 from psycopg import sql
 
-from vete.deploy import catalog
+from vete.deploy import catalog, grants
 from vete.deploy.files import Migration
 from vete.deploy.queries import catalog as catalog_sql
 from vete.deploy.queries import history
@@ -240,6 +241,7 @@ def _check_and_record(
 ) -> Applied:
     """Inside the migration's transaction: call what it deployed, then write history."""
     probed = check_deployed(conn, migration, change.touched_functions)
+    grants.check(conn, migration, change)
     duration_ms = int((time.perf_counter() - started) * 1000)
     history.record_migration(
         conn,
