@@ -92,7 +92,7 @@ def plan(
     with runner.deploy_connection(resolve_database_url()) as conn:
         target = describe_target(conn)
         pending = runner.pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
-        findings = runner.lint_pending(conn, pending, target)
+        findings = runner.lint_pending(conn, pending, target, set_name=source.set_name)
     steps = [
         {
             "version": m.version,
@@ -147,7 +147,7 @@ def lint(
         target = describe_target(conn)
         states = compare(mset, applied_rows(conn, source.set_name))
         chosen = list(mset.migrations) if all_files else runner.pending_of(mset, states)
-        findings = runner.lint_pending(conn, chosen, target)
+        findings = runner.lint_pending(conn, chosen, target, set_name=source.set_name)
     if as_json:
         print_json({"files": [m.label for m in chosen], "findings": as_rows(findings)})
     else:
