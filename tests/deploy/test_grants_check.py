@@ -47,7 +47,8 @@ def test_a_new_table_registered_in_the_intended_grants_gets_exactly_them(
         "001_notes.sql",
         """
         CREATE TABLE public.notes (id int PRIMARY KEY, body text);
-        INSERT INTO vete.intended_grants (object_type, object_name, anon, authenticated, service_role)
+        INSERT INTO vete.intended_grants
+            (object_type, object_name, anon, authenticated, service_role)
         VALUES ('table', 'public.notes', '{}', '{"SELECT (id)"}', '{SELECT,INSERT,UPDATE,DELETE}');
         SELECT vete.apply_intended_grants();
         """,

@@ -47,7 +47,8 @@ def _vets_of_adris(world: World) -> int:
             "SELECT count(*) FROM profiles WHERE tenant_id = 'adris' AND role = 'vet'"
             " AND deleted_at IS NULL AND email IS NOT NULL AND phone IS NOT NULL"
         ).fetchone()
-    assert row is not None and row[0] >= 2
+    assert row is not None
+    assert row[0] >= 2
     return int(row[0])
 
 
@@ -73,7 +74,7 @@ def test_the_clinics_own_staff_read_their_colleagues_contact_details(
 
 @pytest.mark.parametrize(
     ("who", "user_id", "role"),
-    (*OUTSIDERS, ("vet", CARLOS, "authenticated")),
+    [*OUTSIDERS, ("vet", CARLOS, "authenticated")],
     ids=[*(o[0] for o in OUTSIDERS), "vet"],
 )
 def test_everyone_reads_the_clinics_vets_by_name_only(
@@ -85,7 +86,7 @@ def test_everyone_reads_the_clinics_vets_by_name_only(
 
 
 @pytest.mark.parametrize(
-    "user_id", (None, MARIA, SOFIA, CARLOS), ids=("anon", "owner", "other clinic", "vet")
+    "user_id", [None, MARIA, SOFIA, CARLOS], ids=["anon", "owner", "other clinic", "vet"]
 )
 def test_the_vets_endpoint_answers_names_only(
     client: TestClient, headers_for: Any, user_id: UUID | None

@@ -121,7 +121,7 @@ def grant_like_supabase(url: str) -> None:
     """Give a database Supabase's default privileges: every table, sequence and function
     later created in ``public`` is granted ALL to anon, authenticated and service_role."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SUPABASE_DEFAULTS.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+        conn.execute(SUPABASE_DEFAULTS.read_text(encoding="utf-8"))
 
 
 def build_template(url: str) -> None:
