@@ -163,3 +163,20 @@ def test_missing_grants_are_a_warning_outside_vetes_own_migrations(migrations: W
     body = "CREATE TABLE public.notes (id int PRIMARY KEY);"
     assert len(grant_rules(migrations, body, required=False)) == 1
     assert grant_rules(migrations, body, required=True) != []
+
+
+def test_vetes_own_migrations_declare_the_grants_of_what_they_create() -> None:
+    from vete.deploy.runner import GRANTS_DECLARED_FROM
+    from vete.migrations import MIGRATIONS_DIR
+
+    checked = [
+        m for m in load_migrations(MIGRATIONS_DIR).migrations if m.version >= GRANTS_DECLARED_FROM
+    ]
+    assert checked
+    found = [
+        str(f)
+        for m in checked
+        for f in lint_migration(m, require_grants=True)
+        if f.rule == "grants-not-declared"
+    ]
+    assert found == []

@@ -213,3 +213,21 @@ def test_live_privileges_are_exactly_the_intended_grants(world: World) -> None:
                                     f"{name}.{column} {role} {p}: {got}, intended {expected}"
                                 )
     assert wrong == []
+
+
+def test_revert_017_brings_back_the_016_reads_and_017_applies_again(world: World) -> None:
+    from vete.migrations import MIGRATIONS_DIR
+
+    name = "017_grants_and_contact_privacy.sql"
+    policy = "SELECT count(*) FROM pg_policy WHERE polname = 'profiles_vets_visible'"
+    with psycopg.connect(world.url) as conn, conn.transaction(force_rollback=True):
+        conn.execute((MIGRATIONS_DIR / "revert" / name).read_text())  # type: ignore[arg-type]
+        assert conn.execute(policy).fetchone() == (1,)
+        assert conn.execute("SELECT to_regclass('public.clinic_vets')").fetchone() == (None,)
+        assert conn.execute(
+            "SELECT has_column_privilege('anon', 'public.tenants', 'settings', 'SELECT')"
+        ).fetchone() == (True,)
+        conn.execute((MIGRATIONS_DIR / name).read_text())  # type: ignore[arg-type]
+        conn.execute((MIGRATIONS_DIR / "verify" / name).read_text())  # type: ignore[arg-type]
+        assert conn.execute(policy).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM vete.grant_drift()").fetchone() == (0,)
