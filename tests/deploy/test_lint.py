@@ -110,3 +110,73 @@ def test_exception_when_others_is_found_where_the_plpgsql_parser_cannot_read_the
     """
     assert "exception-when-others" in rules(migrations, body)
     assert "exception-when-others" not in rules(migrations, body.replace("RETURN 0;", "RAISE;"))
+
+
+def grant_rules(folder_writer: Write, body: str, *, required: bool = True) -> list[str]:
+    folder = folder_writer("017_x.sql", body)
+    migration = load_migrations(folder).migrations[0]
+    level = "error" if required else "warning"
+    return [
+        f.message
+        for f in lint_migration(migration, require_grants=required)
+        if f.rule == "grants-not-declared" and f.level == level
+    ]
+
+
+@pytest.mark.parametrize(
+    ("create", "target"),
+    [
+        ("CREATE TABLE public.notes (id int PRIMARY KEY);", "TABLE public.notes"),
+        ("CREATE VIEW public.note_names AS SELECT 1 AS id;", "TABLE public.note_names"),
+        ("CREATE SEQUENCE public.note_seq;", "SEQUENCE public.note_seq"),
+        (
+            "CREATE FUNCTION public.note_count() RETURNS int LANGUAGE sql AS 'SELECT 1';",
+            "FUNCTION public.note_count()",
+        ),
+    ],
+)
+def test_creating_an_object_without_revoking_from_every_api_role_is_an_error(
+    migrations: Write, create: str, target: str
+) -> None:
+    assert len(grant_rules(migrations, create)) == 1
+    # REVOKE FROM PUBLIC alone leaves Supabase's default grants to anon and authenticated.
+    assert len(grant_rules(migrations, f"{create}\nREVOKE ALL ON {target} FROM PUBLIC;")) == 1
+    revoked = f"{create}\nREVOKE ALL ON {target} FROM PUBLIC, anon, authenticated, service_role;"
+    assert grant_rules(migrations, revoked) == []
+
+
+def test_registering_an_object_in_the_intended_grants_declares_its_grants(
+    migrations: Write,
+) -> None:
+    body = """
+    CREATE TABLE public.notes (id int PRIMARY KEY);
+    INSERT INTO vete.intended_grants (object_type, object_name, anon, authenticated, service_role)
+    VALUES ('table', 'public.notes', '{}', '{SELECT}', '{SELECT,INSERT,UPDATE,DELETE}');
+    SELECT vete.apply_intended_grants();
+    """
+    assert grant_rules(migrations, body) == []
+    other = body.replace("'public.notes', '{}'", "'public.other', '{}'")
+    assert len(grant_rules(migrations, other)) == 1
+
+
+def test_missing_grants_are_a_warning_outside_vetes_own_migrations(migrations: Write) -> None:
+    body = "CREATE TABLE public.notes (id int PRIMARY KEY);"
+    assert len(grant_rules(migrations, body, required=False)) == 1
+    assert grant_rules(migrations, body, required=True) != []
+
+
+def test_vetes_own_migrations_declare_the_grants_of_what_they_create() -> None:
+    from vete.deploy.runner import GRANTS_DECLARED_FROM
+    from vete.migrations import MIGRATIONS_DIR
+
+    checked = [
+        m for m in load_migrations(MIGRATIONS_DIR).migrations if m.version >= GRANTS_DECLARED_FROM
+    ]
+    assert checked
+    found = [
+        str(f)
+        for m in checked
+        for f in lint_migration(m, require_grants=True)
+        if f.rule == "grants-not-declared"
+    ]
+    assert found == []

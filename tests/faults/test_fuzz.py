@@ -246,3 +246,68 @@ def test_booking_answers_every_argument_set_with_success_or_a_documented_code(
             assert after == before, f"a refused booking wrote rows: {json.dumps(result)}"
 
     check()
+
+
+# Every table of vete's, with a column of each to write (read by the judge).
+VETE_RELATIONS = """
+SELECT n.nspname || '.' || c.relname AS name,
+       (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0
+          AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity = ''
+        ORDER BY a.attnum LIMIT 1) AS col
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname IN ('public', 'vete') AND c.relkind = 'r'
+ORDER BY 1
+"""
+WRITE_VERBS = (
+    "TRUNCATE {t}",
+    "INSERT INTO {t} DEFAULT VALUES",
+    "UPDATE {t} SET {c} = {c}",
+    "DELETE FROM {t}",
+)
+DEMO_USERS = (None, MARIA, CARLOS, UUID("a0000000-0000-4000-8000-000000000001"))
+
+
+def test_any_api_caller_writing_any_vete_table_directly_is_refused_and_writes_nothing(
+    demo: dict[str, Any],
+    caller: psycopg.Connection[dict[str, Any]],
+    judge: psycopg.Connection[dict[str, Any]],
+) -> None:
+    """Writes go through vete's functions only: on Supabase's default privileges a direct
+    TRUNCATE/INSERT/UPDATE/DELETE as anon or authenticated is refused (42501)."""
+    from psycopg import sql
+
+    relations = judge.execute(VETE_RELATIONS).fetchall()
+
+    def counts() -> list[Any]:
+        return [
+            judge.execute(
+                sql.SQL("SELECT count(*) AS n FROM {}").format(
+                    sql.Identifier(*r["name"].split("."))
+                )
+            ).fetchone()
+            for r in relations
+        ]
+
+    before = counts()
+
+    @SETTINGS
+    @given(
+        relation=st.sampled_from(relations),
+        verb=st.sampled_from(WRITE_VERBS),
+        user=st.sampled_from(DEMO_USERS),
+    )
+    def check(relation: dict[str, Any], verb: str, user: UUID | None) -> None:
+        statement = sql.SQL(verb).format(
+            t=sql.Identifier(*relation["name"].split(".")),
+            c=sql.Identifier(relation["col"] or "id"),
+        )
+        try:
+            with caller.transaction():
+                act_as(caller, user_id=user, role="anon" if user is None else "authenticated")
+                caller.execute(statement)
+        except psycopg.errors.InsufficientPrivilege:
+            return
+        pytest.fail(f"{statement.as_string(caller)} as {user} was not refused")
+
+    check()
+    assert counts() == before

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.security import sql_ops
+from tests.security import read_ops, sql_ops
 from tests.security.endpoint_ops import OPS
-from vete.security.matrix import ACTORS, CLIENT_HELPERS, ENDPOINTS, SQL_FUNCTIONS, render_markdown
+from vete.security.matrix import (
+    ACTORS,
+    CLIENT_HELPERS,
+    ENDPOINTS,
+    SQL_FUNCTIONS,
+    TABLE_READS,
+    Row,
+    render_markdown,
+)
 
 OBSERVE = os.environ.get("VETE_MATRIX_OBSERVE") == "1"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
@@ -32,11 +41,16 @@ def test_every_endpoint_has_a_row() -> None:
     assert {r.name for r in ENDPOINTS} == set(OPS)
 
 
-CASES = [
-    pytest.param(row.name, actor, expected, id=f"{row.name} | {actor.key}")
-    for row in ENDPOINTS
-    for actor, expected in zip(ACTORS, row.expected, strict=True)
-] + (
+def cells(rows: tuple[Row, ...]) -> list[Any]:
+    """One case per cell: (row name, actor, expected outcome)."""
+    return [
+        pytest.param(row.name, actor, expected, id=f"{row.name} | {actor.key}")
+        for row in rows
+        for actor, expected in zip(ACTORS, row.expected, strict=True)
+    ]
+
+
+CASES = cells(ENDPOINTS) + (
     [pytest.param(name, actor, "?", id=f"{name} | {actor.key}") for name in OPS for actor in ACTORS]
     if OBSERVE
     else []
@@ -58,11 +72,7 @@ def test_every_sql_function_has_a_row() -> None:
     assert {r.name for r in SQL_FUNCTIONS} == set(sql_ops.CALLS)
 
 
-SQL_CASES = [
-    pytest.param(row.name, actor, expected, id=f"{row.name} | {actor.key}")
-    for row in SQL_FUNCTIONS
-    for actor, expected in zip(ACTORS, row.expected, strict=True)
-] + (
+SQL_CASES = cells(SQL_FUNCTIONS) + (
     [
         pytest.param(name, actor, "?", id=f"{name} | {actor.key}")
         for name in sql_ops.CALLS
@@ -80,6 +90,15 @@ def test_sql_function(name, actor, expected, world) -> None:  # type: ignore[no-
         print(f"OBSERVED\t{name}\t{actor.key}\t{got}")
         return
     assert got == expected
+
+
+def test_every_read_has_a_row() -> None:
+    assert {r.name for r in TABLE_READS} == set(read_ops.READS)
+
+
+@pytest.mark.parametrize(("name", "actor", "expected"), cells(TABLE_READS))
+def test_read(name, actor, expected, world) -> None:  # type: ignore[no-untyped-def]
+    assert read_ops.run(name, actor, world) == expected
 
 
 def test_docs_show_the_current_matrix() -> None:

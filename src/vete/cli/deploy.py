@@ -95,7 +95,7 @@ def plan(
     with runner.deploy_connection(resolve_database_url()) as conn:
         target = describe_target(conn)
         pending = runner.pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
-        findings = runner.lint_pending(conn, pending, target)
+        findings = runner.lint_pending(conn, pending, target, set_name=source.set_name)
         checker = plpgsql_check.availability(conn)
     steps = [
         {
@@ -158,14 +158,20 @@ def lint(
     mset = source.load()
     if files_only:
         chosen = list(mset.migrations)
-        findings = [f for m in chosen for f in linting.lint_migration(m)]
+        findings = [
+            f
+            for m in chosen
+            for f in linting.lint_migration(
+                m, require_grants=runner.grants_required(source.set_name, m)
+            )
+        ]
         checker = plpgsql_check.NO_SERVER
     else:
         with runner.deploy_connection(resolve_database_url()) as conn:
             target = describe_target(conn)
             states = compare(mset, applied_rows(conn, source.set_name))
             chosen = list(mset.migrations) if all_files else runner.pending_of(mset, states)
-            findings = runner.lint_pending(conn, chosen, target)
+            findings = runner.lint_pending(conn, chosen, target, set_name=source.set_name)
             checker = plpgsql_check.availability(conn)
     if as_json:
         print_json(

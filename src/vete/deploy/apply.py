@@ -7,7 +7,8 @@ The flow per transactional migration (DESIGN.md, "The deployer", steps 5 and 6):
 3. every ``vete:expect-notice`` text must appear in a NOTICE;
 4. in a savepoint that is rolled back: the verify script, then the NULL-argument probe of
    every PL/pgSQL function the file created or replaced, then plpgsql_check on each of them
-   when the server has it (errors refuse, warnings are reported);
+   when the server has it (errors refuse, warnings are reported); then (from migration 017
+   on) the grants on vete's objects checked against ``vete.intended_grants`` (``grants.py``);
 5. write history in the same transaction, then ``COMMIT``. Any failure rolls back all.
 """
 
@@ -23,7 +24,7 @@ import pglast
 import psycopg
 from psycopg import sql
 
-from vete.deploy import catalog, plpgsql_check
+from vete.deploy import catalog, grants, plpgsql_check
 from vete.deploy.files import Migration
 from vete.deploy.queries import catalog as catalog_sql
 from vete.deploy.queries import history
@@ -260,6 +261,7 @@ def _check_and_record(
     """Inside the migration's transaction: call what it deployed, then write history."""
     probed = check_deployed(conn, migration, change.touched_functions)
     static_check = check_statically(conn, migration, change.touched_functions)
+    grants.check(conn, migration, change)
     duration_ms = int((time.perf_counter() - started) * 1000)
     history.record_migration(
         conn,

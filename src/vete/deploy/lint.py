@@ -1,4 +1,4 @@
-"""Lint pending migrations: squawk's rules plus three the original platform paid for.
+"""Lint pending migrations: squawk's rules plus four of vete's own.
 
 Dangerous DDL and missing timeouts come from squawk (the ``squawk-cli`` package), not from
 rules of our own. Statements are split and analysed with PostgreSQL's own parser
@@ -12,6 +12,12 @@ rules of our own. Statements are split and analysed with PostgreSQL's own parser
 * ``overloaded-function-without-args`` (error): ``GRANT``/``COMMENT ON``/``DROP`` of a function
   name that has several overloads in the target database, written without its argument
   list, fails as "not unique" (and ``DROP … CASCADE`` would be ambiguous).
+* ``grants-not-declared`` (error in vete's own migrations from 017 on, else a warning): a
+  ``CREATE TABLE``/``VIEW``/``SEQUENCE``/``FUNCTION`` whose object the same file neither
+  revokes from all of PUBLIC, anon, authenticated and service_role nor registers in
+  ``vete.intended_grants``. On Supabase every new object in ``public`` starts with ALL for
+  anon and authenticated (TRUNCATE included, which row-level security does not stop), and
+  ``REVOKE … FROM PUBLIC`` alone leaves those grants in place.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import pglast
 from pglast import ast, enums
 
 from vete.deploy.files import Migration
+from vete.deploy.lint_grants import undeclared_grants
 
 # Rules left out on purpose: vete runs each file in one transaction, so re-runnable
 # statements buy nothing, and int versus bigint is a modelling choice, not a hazard.
@@ -192,9 +199,20 @@ def _unqualified_functions(stmt: Any) -> list[tuple[str, ...]]:
     ]
 
 
-def vete_rules(migration: Migration, overloaded: set[tuple[str, str]]) -> list[Finding]:
-    """The three rules squawk lacks; ``overloaded`` holds (schema, name) pairs of the target."""
-    findings: list[Finding] = []
+def grant_findings(migration: Migration, *, required: bool) -> list[Finding]:
+    """``grants-not-declared``: created objects whose grants the file does not declare."""
+    level = "error" if required else "warning"
+    return [
+        Finding(migration.label, line, "grants-not-declared", level, message, "vete")
+        for line, message in undeclared_grants(list(_statements(migration)))
+    ]
+
+
+def vete_rules(
+    migration: Migration, overloaded: set[tuple[str, str]], *, require_grants: bool = False
+) -> list[Finding]:
+    """The rules squawk lacks; ``overloaded`` holds (schema, name) pairs of the target."""
+    findings = grant_findings(migration, required=require_grants)
     overloaded_names = {name for _, name in overloaded}
     for line, text, stmt in _statements(migration):
         plpgsql_source: str | None = None
@@ -261,10 +279,12 @@ def lint_migration(
     *,
     overloaded: set[tuple[str, str]] | None = None,
     pg_version: str | None = None,
+    require_grants: bool = False,
 ) -> list[Finding]:
-    """All findings for one migration, squawk's first."""
+    """All findings for one migration, squawk's first. ``require_grants`` makes a missing
+    grant declaration an error (vete's own migrations from 017 on) instead of a warning."""
     try:
-        own = vete_rules(migration, overloaded or set())
+        own = vete_rules(migration, overloaded or set(), require_grants=require_grants)
     except pglast.parser.ParseError as exc:
         own = [Finding(migration.label, 1, "syntax", "error", f"does not parse: {exc}", "vete")]
     return run_squawk(migration, pg_version=pg_version) + own

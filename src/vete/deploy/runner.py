@@ -21,7 +21,7 @@ from vete.deploy import plpgsql_check
 from vete.deploy.files import Migration, MigrationSet
 from vete.deploy.lock import deploy_lock
 from vete.deploy.queries import bootstrap_sql, catalog, history
-from vete.deploy.source import Source
+from vete.deploy.source import VETE_SET, Source
 from vete.deploy.state import MigrationState, applied_rows, compare
 from vete.errors import (
     ChecksumMismatch,
@@ -139,14 +139,31 @@ def pending_of(mset: MigrationSet, states: list[MigrationState]) -> list[Migrati
     return pending
 
 
+#: vete's own migrations must declare the grants of what they create from this one on
+#: (017 made ``vete.intended_grants``; the ones before it predate the rule).
+GRANTS_DECLARED_FROM = 17
+
+
+def grants_required(set_name: str | None, migration: Migration) -> bool:
+    """Whether a missing grant declaration in ``migration`` is an error, not a warning."""
+    return set_name == VETE_SET and migration.version >= GRANTS_DECLARED_FROM
+
+
 def lint_pending(
-    conn: psycopg.Connection[Any], pending: list[Migration], target: Target
+    conn: psycopg.Connection[Any],
+    pending: list[Migration],
+    target: Target,
+    *,
+    set_name: str | None = None,
 ) -> list[linting.Finding]:
     overloaded = overloaded_names(conn)
     findings: list[linting.Finding] = []
     for migration in pending:
         findings += linting.lint_migration(
-            migration, overloaded=overloaded, pg_version=target.server_version
+            migration,
+            overloaded=overloaded,
+            pg_version=target.server_version,
+            require_grants=grants_required(set_name, migration),
         )
     return findings
 
@@ -243,7 +260,7 @@ def deploy(url: str, source: Source, options: DeployOptions, progress: Progress)
                 f"{target.label()} is not a local database: pass --yes to deploy to it"
             )
         pending = pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
-        findings = lint_pending(conn, pending, target)
+        findings = lint_pending(conn, pending, target, set_name=source.set_name)
         report.lint = [f.as_json() for f in findings]
         errors = [f for f in findings if f.level == "error"]
         if errors and not options.allow_lint_errors:

@@ -6,8 +6,9 @@ and ``scripts/render_matrix.py`` writes it into ``docs/reliability.md`` (a test 
 docs are current), so the documentation, the tests and the behaviour cannot drift apart.
 
 Cells read ``STATUS[ CODE][ #ROWS]`` for endpoints (``403 UNAUTHORIZED``, ``200 #2``: 200
-with two rows in the answer) and ``ok[ #ROWS]``, a business ``CODE``, or ``denied`` (no
-EXECUTE privilege, SQLSTATE 42501) for SQL functions. The target record always belongs to
+with two rows in the answer), ``ok[ #ROWS]``, a business ``CODE``, or ``denied`` (no
+EXECUTE privilege, SQLSTATE 42501) for SQL functions, and ``#ROWS`` or ``denied`` for
+reads of tables and views. The target record always belongs to
 María (owner at *adris*): her pet Firulais, her appointment, her cart.
 """
 
@@ -144,11 +145,25 @@ SQL_FUNCTIONS: tuple[Row, ...] = (
 )  # fmt: skip
 
 
+#: Reads as PostgREST makes them (``SET LOCAL ROLE`` + claims, then a plain SELECT or
+#: TRUNCATE): ``#ROWS`` seen, or ``denied`` (no privilege on the table or column, 42501).
+#: Row-level security cannot hide columns: contact details and clinic settings are kept
+#: from the API roles by privileges, and the vets' public face is the view clinic_vets.
+TABLE_READS: tuple[Row, ...] = (
+    Row("vets' email and phone (profiles, adris)", ("denied", "#0", "#0", "#0", "#2", "#0", "#2", "#0", "#2")),
+    Row("owners' email and phone (profiles, adris)", ("denied", "#1", "#1", "#0", "#2", "#0", "#2", "#0", "#2")),
+    Row("vets' names (clinic_vets, adris)", ("#2",) * 9),
+    Row("clinic settings (tenants.settings)", ("denied",) * 8 + ("#2",)),
+    Row("TRUNCATE appointments", ("denied",) * 9),
+)  # fmt: skip
+
+
 def render_markdown() -> str:
     """The matrix as Markdown tables (the block between the markers in docs/reliability.md)."""
     lines: list[str] = ["Callers (the record is María's, at *adris*):", ""]
     lines += [f"- **{a.key}** — {a.who} (JWT role `{a.role}`)" for a in ACTORS]
-    for title, rows in (("Endpoint", ENDPOINTS), ("SQL function", SQL_FUNCTIONS)):
+    tables = (("Endpoint", ENDPOINTS), ("SQL function", SQL_FUNCTIONS), ("Read", TABLE_READS))
+    for title, rows in tables:
         lines += ["", f"| {title} | " + " | ".join(a.key for a in ACTORS) + " |"]
         lines.append("|---" * (len(ACTORS) + 1) + "|")
         lines += [f"| `{r.name}` | " + " | ".join(r.expected) + " |" for r in rows]
@@ -156,15 +171,16 @@ def render_markdown() -> str:
 
 
 #: Functions client roles may execute that are not rows above: read-only helpers the
-#: policies and functions use (identity readers, time-zone and range arithmetic, trigger
-#: guards; all read-only and subject to row-level security) (``test_every_callable_function_is_in_the_matrix``).
+#: policies, constraints and functions evaluate as the caller (identity readers, time-zone
+#: and range arithmetic; all read-only and subject to row-level security). Trigger
+#: functions and operator checks are no client's since 017 (``vete.intended_grants``)
+#: (``test_every_callable_function_is_in_the_matrix``).
 CLIENT_HELPERS: dict[str, set[str]] = {
     "auth.jwt": {"anon", "authenticated"},
     "auth.uid": {"anon", "authenticated"},
     "public.resolve_clinic_local_time": {"anon", "authenticated"},
     "vete.blocked_range": {"anon", "authenticated"},
     "vete.caller_role_in": {"anon", "authenticated"},
-    "vete.check_tenant_timezone": {"anon", "authenticated"},
     "vete.clinic_zone": {"anon", "authenticated"},
     "vete.clock": {"anon", "authenticated"},
     "vete.clock_for": {"anon", "authenticated"},
@@ -175,11 +191,8 @@ CLIENT_HELPERS: dict[str, set[str]] = {
     "vete.key_multirange": {"anon", "authenticated"},
     "vete.key_range": {"anon", "authenticated"},
     "vete.local_date": {"anon", "authenticated"},
-    "vete.refuse_event_change": {"anon", "authenticated"},
-    "vete.refuse_event_rewrite": {"anon", "authenticated"},
     "vete.service_window": {"anon", "authenticated"},
     "vete.session_role": {"anon", "authenticated"},
-    "vete.tenant_key_violations": {"anon", "authenticated"},
     "vete.valid_timezone": {"anon", "authenticated"},
     "vete.vet_key": {"anon", "authenticated"},
     "vete.vet_time_off": {"anon", "authenticated"},

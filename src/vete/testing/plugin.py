@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -113,10 +114,23 @@ def _drop_orphans(server: PgServer) -> None:
                 )
 
 
+SUPABASE_DEFAULTS = Path(__file__).with_name("supabase_defaults.sql")
+
+
+def grant_like_supabase(url: str) -> None:
+    """Give a database Supabase's default privileges: every table, sequence and function
+    later created in ``public`` is granted ALL to anon, authenticated and service_role."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(SUPABASE_DEFAULTS.read_text(encoding="utf-8"))
+
+
 def build_template(url: str) -> None:
-    """Deploy vete's migrations into the template database (through the deployer)."""
+    """Deploy vete's migrations into the template database (through the deployer), on
+    Supabase's default privileges, so every test runs where those privileges are in force
+    and vete's migrations must take back what they do not mean to give."""
     from vete.migrations import apply_for_tests
 
+    grant_like_supabase(url)
     apply_for_tests(url)
 
 
@@ -159,12 +173,16 @@ def _drop(server: PgServer, name: str) -> None:
 @pytest.fixture(scope="session")
 def database_factory(vete_server: PgServer, template_database: str) -> Iterator[Callable[..., str]]:
     """Returns ``create(empty=False)``: one more fresh database, its URL; ``empty=True``
-    gives a database without vete's schema."""
+    gives a database without vete's schema (with Supabase's default privileges, as a new
+    Supabase project has)."""
     created: list[str] = []
 
     def create(*, empty: bool = False) -> str:
         created.append(_clone_template(vete_server, None if empty else template_database))
-        return vete_server.url_for(created[-1])
+        url = vete_server.url_for(created[-1])
+        if empty:
+            grant_like_supabase(url)
+        return url
 
     yield create
     for name in created:

@@ -18,11 +18,11 @@ WHERE s.tenant_id = :tenant_id::text AND s.is_active AND s.deleted_at IS NULL
 ORDER BY s.name, s.id;
 
 -- name: vets(tenant_id)
--- A clinic's vets, by name.
-SELECT p.id, p.full_name
-FROM public.profiles p
-WHERE p.tenant_id = :tenant_id::text AND p.role = 'vet' AND p.deleted_at IS NULL
-ORDER BY p.full_name, p.id;
+-- A clinic's vets, by name (clinic_vets: names only; contact details are staff data).
+SELECT v.id, v.full_name
+FROM public.clinic_vets v
+WHERE v.tenant_id = :tenant_id::text
+ORDER BY v.full_name, v.id;
 
 -- name: my_pets(tenant_id)
 -- The caller's own live pets in a clinic.
@@ -49,7 +49,7 @@ SELECT a.id, a.tenant_id, a.pet_id, pet.name AS pet_name, a.service_id, s.name A
 FROM public.appointments a
 JOIN public.pets pet ON pet.tenant_id = a.tenant_id AND pet.id = a.pet_id
 JOIN public.services s ON s.tenant_id = a.tenant_id AND s.id = a.service_id
-LEFT JOIN public.profiles vet ON vet.tenant_id = a.tenant_id AND vet.id = a.vet_id
+LEFT JOIN public.clinic_vets vet ON vet.tenant_id = a.tenant_id AND vet.id = a.vet_id
 WHERE a.tenant_id = :tenant_id::text AND pet.owner_id = auth.uid() AND a.deleted_at IS NULL
 ORDER BY a.start_time, a.id;
 
@@ -60,7 +60,7 @@ SELECT a.id, a.tenant_id, a.pet_id, pet.name AS pet_name, a.service_id, s.name A
 FROM public.appointments a
 JOIN public.pets pet ON pet.tenant_id = a.tenant_id AND pet.id = a.pet_id
 JOIN public.services s ON s.tenant_id = a.tenant_id AND s.id = a.service_id
-LEFT JOIN public.profiles vet ON vet.tenant_id = a.tenant_id AND vet.id = a.vet_id
+LEFT JOIN public.clinic_vets vet ON vet.tenant_id = a.tenant_id AND vet.id = a.vet_id
 WHERE a.id = :appointment_id::uuid AND a.deleted_at IS NULL;
 
 -- name: clinic_day(tenant_id, day)
