@@ -29,6 +29,8 @@ CREATE INDEX revoked_tokens_expires_at ON vete.revoked_tokens (expires_at);
 COMMENT ON INDEX vete.revoked_tokens_expires_at IS 'Pruning the rows past expiry.';
 
 ALTER TABLE vete.revoked_tokens ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON vete.revoked_tokens FROM PUBLIC, anon, authenticated, service_role;
+INSERT INTO vete.intended_grants (object_type, object_name, anon, authenticated, service_role)
+VALUES ('table', 'vete.revoked_tokens', '{}', '{}', '{}');
+SELECT vete.apply_intended_grants();
 
 DO $$ BEGIN RAISE NOTICE 'vete 018 revoked tokens ready'; END $$;
