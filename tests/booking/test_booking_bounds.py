@@ -183,6 +183,24 @@ def test_a_start_beyond_the_booking_horizon_is_refused(
     assert count_rows(conn) == before
 
 
+def test_a_pinned_clock_does_not_move_the_horizon(
+    conn: psycopg.Connection[Any], clinic: Clinic
+) -> None:
+    """The platform may pin vete.clock (tests of past dates); the horizon counts from now()."""
+    with conn.transaction():
+        conn.execute("SELECT set_config('vete.clock', '9999-01-01 00:00Z', true)")
+        result = rpc(
+            conn,
+            "book_appointment_atomic",
+            p_tenant_id=clinic.tenant_id,
+            p_pet_id=clinic.pet_of(clinic.owner),
+            p_service_id=clinic.services["consult"],
+            p_vet_id=clinic.vet,
+            p_start_time="9999-12-31T23:59:00-12:00",
+        )
+    assert result["error"] == "START_TOO_FAR_AHEAD"
+
+
 def test_a_start_inside_the_horizon_books(conn: psycopg.Connection[Any], clinic: Clinic) -> None:
     day = datetime.now(ASU).date() + timedelta(days=725)
     assert book_as(conn, clinic, clinic.owner, p_start_time=at(day, 10))["success"]

@@ -20,7 +20,7 @@ ASU = ZoneInfo("America/Asuncion")
 MIGRATION = MIGRATIONS_DIR / "016_booking_hardening.sql"
 REVERT = MIGRATIONS_DIR / "revert" / MIGRATION.name
 VERIFY = MIGRATIONS_DIR / "verify" / MIGRATION.name
-PLATFORM = uuid.UUID(int=0)
+RECORDED_BEFORE_016 = uuid.UUID("ffffffff-ffff-ffff-ffff-ffffffffffff")
 
 
 def at(days: int, hour: int) -> datetime:
@@ -79,8 +79,8 @@ def test_016_deploys_on_existing_keys_and_each_caller_keeps_its_replay(
     ).fetchall()
     conn.commit()
     assert scopes == [
-        {"idempotency_key": "old-key", "caller_id": maria},
-        {"idempotency_key": "platform-key", "caller_id": PLATFORM},
+        {"idempotency_key": "old-key", "caller_id": RECORDED_BEFORE_016},
+        {"idempotency_key": "platform-key", "caller_id": RECORDED_BEFORE_016},
     ]
     # Retries of keys used before the migration still return their first answer ...
     assert as_user(conn, maria, lambda: rpc(conn, "book_appointment_atomic", **marias_args)) == (
@@ -93,10 +93,18 @@ def test_016_deploys_on_existing_keys_and_each_caller_keeps_its_replay(
         role="service_role",
     )
     assert again == platform
-    # ... and María's old key is hers alone.
+    # ... to their own caller only: Jorge repeating María's request is not a replay of hers,
+    jorge_as_maria = as_user(
+        conn, jorge, lambda: rpc(conn, "book_appointment_atomic", **marias_args)
+    )
+    assert jorge_as_maria["error"] == "PET_NOT_FOUND"
+    # and her old key is free for him.
     jorges_args = booking_args(clinic, jorge, at(30, 11), "old-key")
     jorges = as_user(conn, jorge, lambda: rpc(conn, "book_appointment_atomic", **jorges_args))
     assert jorges["success"], jorges
+    assert as_user(conn, jorge, lambda: rpc(conn, "book_appointment_atomic", **jorges_args)) == (
+        jorges
+    )
     # The over-long notes were trimmed, so the appointment can still be cancelled.
     notes = conn.execute(
         "SELECT char_length(notes) AS n FROM appointments WHERE id = %s",

@@ -405,7 +405,7 @@ COMMENT ON FUNCTION public.get_available_slots(text, date, uuid, uuid) IS
     'Free slots (start, end, vet) for a service on a clinic-local date, computed in the clinic''s time zone.';
 
 DROP FUNCTION vete.too_far_ahead(text);
-DROP FUNCTION vete.latest_bookable_start(text, timestamptz);
+DROP FUNCTION vete.latest_bookable_start(text);
 DROP FUNCTION vete.booking_horizon_days(text);
 DROP FUNCTION vete.text_too_long(text, text);
 
