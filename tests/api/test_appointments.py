@@ -102,7 +102,8 @@ def test_idempotency_key_returns_the_first_answer_once(client, auth, demo_url):
         (MARIA, book_body(20), 422, "OUTSIDE_WORKING_HOURS"),
         (MARIA, book_body(12, 15), 422, "DURING_BREAK"),
         (MARIA, {**book_body(15), "start_time": "2001-01-01T10:00:00Z"}, 422, "INVALID_TIME"),
-        (MARIA, {**book_body(15), "duration_minutes": 0}, 422, "INVALID_DURATION"),
+        (MARIA, {**book_body(15), "duration_minutes": 0}, 403, "DURATION_NOT_ALLOWED"),
+        (ANA, {**book_body(15), "duration_minutes": 0}, 422, "INVALID_DURATION"),
     ],
 )
 def test_business_errors_map_to_their_status(client, auth, user, body, status, code):

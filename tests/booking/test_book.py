@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from tests.booking.world import Clinic, as_user, make_clinic, rpc
+from tests.booking.world import Clinic, as_user, count_rows, make_clinic, rpc
 from vete import booking
 from vete.errors import Forbidden, InvalidInput, NotFound, SlotUnavailable
 
@@ -32,16 +32,6 @@ def clinic(database_url: str) -> Clinic:
 def other(database_url: str) -> Clinic:
     with psycopg.connect(database_url, row_factory=psycopg.rows.dict_row) as conn:
         return make_clinic(conn, "otherclinic")
-
-
-def count_rows(conn: psycopg.Connection[Any]) -> tuple[int, int]:
-    row = conn.execute(
-        "SELECT (SELECT count(*) FROM appointments) AS a,"
-        " (SELECT count(*) FROM appointment_events) AS e"
-    ).fetchone()
-    conn.commit()
-    assert row is not None
-    return row["a"], row["e"]
 
 
 def book_rpc(conn: psycopg.Connection[Any], user: uuid.UUID, **args: Any) -> dict[str, Any]:
@@ -117,10 +107,8 @@ def _consult(
     )
 
 
-def test_caller_given_duration_wins(conn: psycopg.Connection[Any], clinic: Clinic) -> None:
-    result = as_user(
-        conn, clinic.owner, lambda: _consult(conn, clinic, at(15), duration_minutes=45)
-    )
+def test_staff_given_duration_wins(conn: psycopg.Connection[Any], clinic: Clinic) -> None:
+    result = as_user(conn, clinic.vet, lambda: _consult(conn, clinic, at(15), duration_minutes=45))
     assert result.end_time == at(15, 45)
 
 
@@ -141,9 +129,13 @@ BAD_INPUT = [
     ("before opening", {"p_start_time": at(7, 45)}, "OUTSIDE_WORKING_HOURS"),
     ("running past closing", {"p_start_time": at(19, 45)}, "OUTSIDE_WORKING_HOURS"),
     ("in the lunch break", {"p_start_time": at(12, 45)}, "DURING_BREAK"),
-    ("zero duration", {"p_duration_minutes": 0}, "INVALID_DURATION"),
-    ("negative duration", {"p_duration_minutes": -30}, "INVALID_DURATION"),
-    ("absurd duration", {"p_duration_minutes": 100_000}, "INVALID_DURATION"),
+    # An owner's appointment lasts the service's 30 minutes; staff bounds: test_booking_bounds.
+    ("an owner's own duration", {"p_duration_minutes": 45}, "DURATION_NOT_ALLOWED"),
+    ("zero duration", {"p_duration_minutes": 0}, "DURATION_NOT_ALLOWED"),
+    ("negative duration", {"p_duration_minutes": -30}, "DURATION_NOT_ALLOWED"),
+    ("absurd duration", {"p_duration_minutes": 100_000}, "DURATION_NOT_ALLOWED"),
+    ("year 10000 in UTC", {"p_start_time": "9999-12-31T23:59:00-12:00"}, "START_TOO_FAR_AHEAD"),
+    ("20 MB of notes", {"p_notes": "N" * 20_000_000}, "TEXT_TOO_LONG"),
     ("booking for someone else", {"p_booked_by": uuid.uuid4()}, "UNAUTHORIZED"),
     ("another owner's pet", {"p_pet_id": "OTHER_OWNERS_PET"}, "PET_NOT_FOUND"),
     ("another clinic's pet", {"p_pet_id": "OTHER_CLINIC_PET"}, "PET_NOT_FOUND"),

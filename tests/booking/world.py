@@ -10,6 +10,7 @@ from datetime import datetime, time
 from typing import Any, TypeVar
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from vete import booking
 from vete.session import Role, act_as
@@ -19,6 +20,9 @@ T = TypeVar("T")
 #: Every test clinic's vets work every day 08:00-20:00 with lunch 13:00-14:00 (local time).
 DEFAULT_SHIFT = (time(8), time(20))
 DEFAULT_BREAK = (time(13), time(14))
+#: Test clinics open their calendar 10 years ahead (vete's default is 730 days): the booking
+#: tests book on fixed dates years away (DST change days, a quiet Monday in 2030 ...).
+FIXED_DATE_SETTINGS: dict[str, Any] = {"booking_horizon_days": 3650}
 
 
 @dataclass
@@ -55,13 +59,18 @@ def make_clinic(
     shift: tuple[time, time] | None = DEFAULT_SHIFT,
     lunch: tuple[time, time] | None = DEFAULT_BREAK,
     services: dict[str, tuple[int, int]] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> Clinic:
-    """Insert a clinic as the platform (no identity) and commit it."""
+    """Insert a clinic as the platform (no identity) and commit it.
+
+    ``settings`` are the clinic's (``tenants.settings``); ``{}`` gives vete's defaults.
+    """
     services = services or {"consult": (30, 0), "surgery": (60, 15)}
+    settings = FIXED_DATE_SETTINGS if settings is None else settings
     clinic = Clinic(tenant_id=tenant_id, timezone=timezone)
     conn.execute(
-        "INSERT INTO tenants (id, name, timezone) VALUES (%s, %s, %s)",
-        [tenant_id, tenant_id.title(), timezone],
+        "INSERT INTO tenants (id, name, timezone, settings) VALUES (%s, %s, %s, %s)",
+        [tenant_id, tenant_id.title(), timezone, Jsonb(settings)],
     )
     people = [("vet", clinic.vets) for _ in range(vets)] + [("owner", clinic.owners)] * owners
     people.append(("admin", clinic.admins))
@@ -168,6 +177,17 @@ def rpc(conn: psycopg.Connection[Any], function: str, **named: Any) -> Any:
     row = conn.execute(query, named).fetchone()
     assert row is not None
     return row["result"]
+
+
+def count_rows(conn: psycopg.Connection[Any]) -> tuple[int, int]:
+    """How many appointments and events exist (an independent count; commits)."""
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM appointments) AS a,"
+        " (SELECT count(*) FROM appointment_events) AS e"
+    ).fetchone()
+    conn.commit()
+    assert row is not None
+    return row["a"], row["e"]
 
 
 def _require_idle(conn: psycopg.Connection[Any]) -> None:

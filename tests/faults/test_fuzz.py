@@ -4,9 +4,12 @@ refusal writes nothing.
 Hypothesis generates cart JSON for ``merge_cart_atomic`` (arbitrary JSON, and items that
 are almost right: real and unknown ids, wrong types, quantities out of range) and argument
 sets for ``book_appointment_atomic`` (real and foreign ids, NULLs, past and far-future
-starts, durations out of range, SQL-injection text). Each call runs as the demo owner
-María over the RPC convention, in its own committed transaction; what it wrote is judged
-by an independent query on another connection.
+starts up to year 10000 in UTC, durations in and out of range, notes up to megabytes,
+SQL-injection text). Each call runs as the demo owner María or the vet Carlos over the RPC
+convention, in its own committed transaction; what it wrote is judged by an independent
+query on another connection. A success is held to the rules migration 016 added: an owner
+gets the service's length, staff 5-720 minutes, nothing starts beyond the horizon, no
+stored text is over 2000 characters.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
@@ -45,7 +49,13 @@ BOOKING_CODES = {
     "VET_TIME_OFF",
     "IDEMPOTENCY_CONFLICT",
     "INVALID_IDEMPOTENCY_KEY",
+    "DURATION_NOT_ALLOWED",
+    "START_TOO_FAR_AHEAD",
+    "TEXT_TOO_LONG",
 }
+ADRIS_ZONE = ZoneInfo("America/Asuncion")
+#: The demo consult's length (src/vete/demo.sql), the only one an owner may book.
+CONSULTA_MINUTES = 30
 INJECTION = [
     "'; DROP TABLE appointments; --",
     '" OR 1=1 --',
@@ -175,7 +185,7 @@ def test_cart_merge_answers_every_input_with_success_or_a_documented_code(
     check()
 
 
-def future_start() -> st.SearchStrategy[datetime | None]:
+def future_start() -> st.SearchStrategy[datetime | str | None]:
     now = datetime.now(UTC)
     return st.one_of(
         st.none(),
@@ -185,7 +195,56 @@ def future_start() -> st.SearchStrategy[datetime | None]:
         st.integers(1, 60 * 24 * 21).map(
             lambda m: (now + timedelta(minutes=m)).replace(second=0, microsecond=0)
         ),
+        # Around the 730-day horizon, and past the year 9999 in UTC (PostgreSQL accepts both).
+        st.integers(-3, 3).map(
+            lambda d: (now + timedelta(days=730 + d)).replace(second=0, microsecond=0)
+        ),
+        st.sampled_from(
+            ["9999-12-31T23:59:00-12:00", "10000-01-01T00:00:00Z", "infinity", "-infinity"]
+        ),
     )
+
+
+def notes() -> st.SearchStrategy[str | None]:
+    """Short text, injection strings, and text around the bound up to megabytes."""
+    return (
+        st.none() | TEXTS | st.sampled_from([1999, 2000, 2001, 100_000, 5_000_000]).map("N".__mul__)
+    )
+
+
+def weekday_afternoon(days_ahead: int) -> datetime:
+    """13:00 at adris (Carlos works 08-18, lunch 12-13) on the first weekday from then."""
+    day = datetime.now(ADRIS_ZONE).date() + timedelta(days=days_ahead)
+    while day.isoweekday() > 5:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 13, tzinfo=ADRIS_ZONE)
+
+
+def valid_booking(**changes: Any) -> dict[str, Any]:
+    """An argument set that books on an empty calendar, with ``changes`` applied."""
+    args: dict[str, Any] = {
+        "tenant": "adris",
+        "pet": FIRULAIS,
+        "service": CONSULTA,
+        "vet": CARLOS,
+        "start": weekday_afternoon(40),
+        "duration": None,
+        "reason": None,
+        "note": None,
+        "who": MARIA,
+        "booked_by": None,
+        "key": None,
+    }
+    return args | changes
+
+
+#: Audit findings, replayed first on every run: each was accepted before migration 016.
+FINDINGS = [
+    valid_booking(duration=240),  # an owner takes a vet's afternoon with a 30-minute consult
+    valid_booking(duration=1, start=weekday_afternoon(47)),
+    valid_booking(start=weekday_afternoon(760)),  # beyond the 730-day horizon
+    valid_booking(start=weekday_afternoon(54), note="N" * 5_000_000),
+]
 
 
 def counts(judge: psycopg.Connection[dict[str, Any]]) -> tuple[int, int]:
@@ -209,11 +268,20 @@ def test_booking_answers_every_argument_set_with_success_or_a_documented_code(
         service=st.sampled_from([CONSULTA, RETIRO_CONSULTA]) | uuids,
         vet=st.sampled_from([CARLOS]) | uuids,
         start=future_start(),
-        duration=st.none() | st.integers(-(2**31), 2**31 - 1) | st.integers(-5, 800),
+        duration=st.none()
+        | st.integers(-(2**31), 2**31 - 1)
+        | st.integers(-5, 800)
+        | st.sampled_from([1, 4, 5, 30, 240, 300, 720, 721]),
         reason=st.none() | TEXTS,
+        note=notes(),
+        who=st.sampled_from([MARIA, CARLOS]),
         booked_by=st.sampled_from([None, MARIA, uuid4()]),
         key=st.none() | TEXTS | st.text(CHARS, min_size=201, max_size=210),
     )
+    @example(**FINDINGS[0])
+    @example(**FINDINGS[1])
+    @example(**FINDINGS[2])
+    @example(**FINDINGS[3])
     def check(
         tenant: str,
         pet: UUID | None,
@@ -222,18 +290,20 @@ def test_booking_answers_every_argument_set_with_success_or_a_documented_code(
         start: datetime | None,
         duration: int | None,
         reason: str | None,
+        note: str | None,
+        who: UUID,
         booked_by: UUID | None,
         key: str | None,
     ) -> None:
         before = counts(judge)
         with caller.transaction():
-            act_as(caller, user_id=MARIA, role="authenticated")
+            act_as(caller, user_id=who, role="authenticated")
             row = caller.execute(
                 "SELECT book_appointment_atomic(p_tenant_id => %s, p_pet_id => %s,"
                 " p_service_id => %s, p_vet_id => %s, p_start_time => %s,"
                 " p_duration_minutes => %s::int, p_reason => %s, p_notes => %s,"
                 " p_booked_by => %s, p_idempotency_key => %s) AS r",
-                [tenant, pet, service, vet, start, duration, reason, reason, booked_by, key],
+                [tenant, pet, service, vet, start, duration, reason, note, booked_by, key],
             ).fetchone()
         assert row is not None
         result = row["r"]
@@ -241,6 +311,18 @@ def test_booking_answers_every_argument_set_with_success_or_a_documented_code(
         if result["success"]:
             assert set(result) >= {"appointment_id", "start_time", "end_time", "status"}
             assert after[0] in (before[0], before[0] + 1)  # an idempotent replay adds none
+            booked = judge.execute(
+                "SELECT duration_minutes, start_time, char_length(notes) AS notes"
+                " FROM appointments WHERE id = %s",
+                [result["appointment_id"]],
+            ).fetchone()
+            assert booked is not None
+            if who == MARIA:
+                assert booked["duration_minutes"] == CONSULTA_MINUTES, result
+            else:
+                assert 5 <= booked["duration_minutes"] <= 720 or duration is None, result
+            assert booked["start_time"] <= datetime.now(UTC) + timedelta(days=731), result
+            assert (booked["notes"] or 0) <= 2000
         else:
             assert result["error"] in BOOKING_CODES, result
             assert after == before, f"a refused booking wrote rows: {json.dumps(result)}"

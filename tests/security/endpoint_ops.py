@@ -14,14 +14,14 @@ Op = Callable[[TestClient, dict[str, str], World], Any]
 ADRIS = "/api/clinics/adris"
 
 
-def _book(c: TestClient, h: dict[str, str], w: World) -> Any:
+def _book(c: TestClient, h: dict[str, str], w: World, **extra: Any) -> Any:
     body = {
         "pet_id": str(FIRULAIS),
         "service_id": str(CONSULTA),
         "vet_id": "a0000000-0000-4000-8000-000000000002",
         "start_time": w.slot(),
         "reason": "matrix",
-    }
+    } | extra
     return c.post(f"{ADRIS}/appointments", json=body, headers=h)
 
 
@@ -87,6 +87,12 @@ OPS: dict[str, Op] = {
     "GET /api/me": lambda c, h, w: c.get("/api/me", headers=h),
     "GET /api/clinics/{id}/pets": lambda c, h, w: c.get(f"{ADRIS}/pets", headers=h),
     "POST /api/clinics/{id}/appointments": _book,
+    "POST /api/clinics/{id}/appointments duration_minutes=45": lambda c, h, w: _book(
+        c, h, w, duration_minutes=45
+    ),
+    "POST /api/clinics/{id}/appointments start_time=9999-12-31T23:59-12:00": lambda c, h, w: _book(
+        c, h, w, start_time="9999-12-31T23:59:00-12:00"
+    ),
     "GET /api/clinics/{id}/appointments/mine": _sees_fresh(
         lambda c, h, w, a: c.get(f"{ADRIS}/appointments/mine", headers=h)
     ),

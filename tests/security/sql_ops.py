@@ -29,7 +29,7 @@ def _item(w: World) -> dict[str, Any]:
     return {"id": w.product, "type": "product", "quantity": 1}
 
 
-def _book(conn: psycopg.Connection[Any], w: World, booked_by: UUID | None) -> Any:
+def _book(conn: psycopg.Connection[Any], w: World, booked_by: UUID | None, **extra: Any) -> Any:
     return booking.book(
         conn,
         tenant_id="adris",
@@ -38,13 +38,36 @@ def _book(conn: psycopg.Connection[Any], w: World, booked_by: UUID | None) -> An
         vet_id=CARLOS,
         start=datetime.fromisoformat(w.slot()),
         booked_by=booked_by,
+        **extra,
     )
+
+
+MARIAS_KEY = "maria-used-this-key"
+_marias_key_used: set[str] = set()
+
+
+def _with_marias_key(conn: psycopg.Connection[Any], w: World) -> Any:
+    """Book a fresh slot with a key María already used for another booking of hers."""
+    if w.url not in _marias_key_used:
+        with psycopg.connect(w.url) as marias:
+            act_as(marias, user_id=MARIA, role="authenticated")
+            _book(marias, w, None, idempotency_key=MARIAS_KEY)
+        _marias_key_used.add(w.url)
+    return _book(conn, w, None, idempotency_key=MARIAS_KEY)
 
 
 #: name → (call, needs a fresh appointment of María's)
 CALLS: dict[str, tuple[Callable[..., Any], bool]] = {
     "book_appointment_atomic": (lambda c, w, a: _book(c, w, None), False),
     "book_appointment_atomic(p_booked_by=María)": (lambda c, w, a: _book(c, w, MARIA), False),
+    "book_appointment_atomic(p_duration_minutes=45)": (
+        lambda c, w, a: _book(c, w, None, duration_minutes=45),
+        False,
+    ),
+    "book_appointment_atomic(p_idempotency_key=María's)": (
+        lambda c, w, a: _with_marias_key(c, w),
+        False,
+    ),
     "reschedule_appointment_atomic(p_user_id=María, p_is_staff)": (
         lambda c, w, a: booking.reschedule(
             c,

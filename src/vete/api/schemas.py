@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from vete.booking.models import MAX_TEXT_CHARS
 
 Status = Literal[
     "scheduled", "confirmed", "checked_in", "in_progress", "completed", "cancelled", "no_show"
 ]
 ItemType = Literal["product", "service"]
-Text = Annotated[str, Field(max_length=2000)]
+#: The booking functions refuse longer text (TEXT_TOO_LONG); here it is a 422 naming the field.
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
+
+
+def _in_utc_years_1_to_9999(value: datetime) -> datetime:
+    # 9999-12-31T23:59-12:00 is year 10000 in UTC: PostgreSQL would store it, and then no
+    # Python client could read the row back. The booking horizon refuses it anyway; this
+    # answers before the database, naming the field.
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("must fall between the years 1 and 9999 in UTC") from None
+    return value
+
+
+#: An aware datetime whose instant Python can represent in UTC.
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc_years_1_to_9999)]
 #: PostgreSQL's int: a larger number would not even reach the SQL function's own check.
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
@@ -26,8 +45,13 @@ class BookRequest(Body):
     pet_id: UUID
     service_id: UUID
     vet_id: UUID
-    start_time: AwareDatetime = Field(description="ISO 8601 with an offset.")
-    duration_minutes: Int32 | None = Field(default=None, description="Default: the service's.")
+    start_time: Instant = Field(
+        description="ISO 8601 with an offset; at most the clinic's booking horizon ahead."
+    )
+    duration_minutes: Int32 | None = Field(
+        default=None,
+        description="Default and, for owners, the only choice: the service's. Staff: 5-720.",
+    )
     reason: Text | None = None
     notes: Text | None = None
 
@@ -35,7 +59,7 @@ class BookRequest(Body):
 class RescheduleRequest(Body):
     """Move an appointment; same vet, service and duration."""
 
-    new_start_time: AwareDatetime
+    new_start_time: Instant
 
 
 class CancelRequest(Body):

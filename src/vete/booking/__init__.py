@@ -27,6 +27,8 @@ from vete.booking.appointments import (
 from vete.booking.availability import available_slots, available_slots_work, clinic_instant
 from vete.booking.models import (
     ACTIVE_STATUSES,
+    MAX_IDEMPOTENCY_KEY_CHARS,
+    MAX_TEXT_CHARS,
     Booking,
     Rescheduled,
     Slot,
@@ -38,6 +40,8 @@ from vete.booking.outcome import ERROR_CODES
 __all__ = [
     "ACTIVE_STATUSES",
     "ERROR_CODES",
+    "MAX_IDEMPOTENCY_KEY_CHARS",
+    "MAX_TEXT_CHARS",
     "Booking",
     "Rescheduled",
     "Slot",

@@ -16,6 +16,11 @@ ACTIVE_STATUSES: frozenset[str] = frozenset(
 )
 
 
+#: The longest notes or reason the booking functions store, in characters (migration 016).
+MAX_TEXT_CHARS = 2000
+#: The longest idempotency key the booking functions accept, in characters.
+MAX_IDEMPOTENCY_KEY_CHARS = 200
+
 T = TypeVar("T")
 
 

@@ -22,6 +22,7 @@ ERROR_CODES: dict[str, type[VeteError]] = {
     "VET_NOT_FOUND": NotFound,
     "SERVICE_NOT_FOUND": NotFound,
     "UNAUTHORIZED": Forbidden,
+    "DURATION_NOT_ALLOWED": Forbidden,
     "INVALID_STATUS": Conflict,
     "INVALID_TRANSITION": Conflict,
     "IDEMPOTENCY_CONFLICT": Conflict,
@@ -35,6 +36,8 @@ ERROR_CODES: dict[str, type[VeteError]] = {
     "REASON_REQUIRED": InvalidInput,
     "UNKNOWN_STATUS": InvalidInput,
     "INVALID_IDEMPOTENCY_KEY": InvalidInput,
+    "START_TOO_FAR_AHEAD": InvalidInput,
+    "TEXT_TOO_LONG": InvalidInput,
 }
 
 

@@ -101,6 +101,8 @@ ENDPOINTS: tuple[Row, ...] = (
     Row("GET /api/clinics/{id}/day", ("401", "403 FORBIDDEN", "403 FORBIDDEN", "403 FORBIDDEN", "200 #1", "403 FORBIDDEN", "200 #1", "403 FORBIDDEN", "200 #1")),
     Row("GET /api/appointments/{id}", _fill(_RECORD, own="200", rec="404 NOT_FOUND")),
     Row("POST /api/clinics/{id}/appointments", ("401", "201", "404 PET_NOT_FOUND", "403 UNAUTHORIZED", "201", "403 UNAUTHORIZED", "201", "403 UNAUTHORIZED", "201")),
+    Row("POST /api/clinics/{id}/appointments duration_minutes=45", ("401", "403 DURATION_NOT_ALLOWED", "404 PET_NOT_FOUND", "403 UNAUTHORIZED", "201", "403 UNAUTHORIZED", "201", "403 UNAUTHORIZED", "201")),
+    Row("POST /api/clinics/{id}/appointments start_time=9999-12-31T23:59-12:00", ("401",) + ("422",) * 8),
     Row("POST /api/appointments/{id}/reschedule", _fill(_RECORD, own="200", rec="403 UNAUTHORIZED")),
     Row("POST /api/appointments/{id}/cancel", _fill(_RECORD, own="200", rec="403 UNAUTHORIZED")),
     Row("POST /api/appointments/{id}/status confirmed", _fill(_RECORD, own="403 UNAUTHORIZED", rec="403 UNAUTHORIZED")),
@@ -131,6 +133,8 @@ _ON_RECORD = (
 SQL_FUNCTIONS: tuple[Row, ...] = (
     Row("book_appointment_atomic", ("denied", "ok", "PET_NOT_FOUND", "UNAUTHORIZED", "ok", "UNAUTHORIZED", "ok", "UNAUTHORIZED", "ok")),
     Row("book_appointment_atomic(p_booked_by=María)", ("denied", "ok") + ("UNAUTHORIZED",) * 6 + ("ok",)),
+    Row("book_appointment_atomic(p_duration_minutes=45)", ("denied", "DURATION_NOT_ALLOWED", "PET_NOT_FOUND", "UNAUTHORIZED", "ok", "UNAUTHORIZED", "ok", "UNAUTHORIZED", "ok")),
+    Row("book_appointment_atomic(p_idempotency_key=María's)", ("denied", "IDEMPOTENCY_CONFLICT", "PET_NOT_FOUND", "UNAUTHORIZED", "ok", "UNAUTHORIZED", "ok", "UNAUTHORIZED", "ok")),
     Row("reschedule_appointment_atomic(p_user_id=María, p_is_staff)", _fill(_ON_RECORD, own="UNAUTHORIZED", staff="UNAUTHORIZED")),
     Row("cancel_appointment", _fill(_ON_RECORD, own="ok", staff="ok")),
     Row("set_appointment_status(confirmed)", _fill(_ON_RECORD, own="UNAUTHORIZED", staff="ok")),

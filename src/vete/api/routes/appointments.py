@@ -21,8 +21,9 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        max_length=200,
-        description="A retry with the same key (same caller and body) returns the first answer.",
+        max_length=booking.MAX_IDEMPOTENCY_KEY_CHARS,
+        description="A retry with the same key (same caller and body) returns the first answer;"
+        " keys are the caller's own.",
     ),
 ]
 

@@ -1,6 +1,12 @@
 -- Reads behind the HTTP API and the web pages. They run as the request's identity (the
 -- claims and role set by vete.session.act_as), so row-level security decides what each
 -- caller sees; nothing here writes.
+--
+-- Appointment times are shown clamped to [0001-01-02, 9999-12-30] UTC: a row written before
+-- migration 016 bounded start times (or straight into the table) may hold an instant no
+-- Python datetime can hold (9999-12-31T23:59-12:00 is year 10000 in UTC), and one such row
+-- would make the whole list fail. Clamped, it is listed (at the edge of time) and can be
+-- cancelled; the day of margin keeps it readable in every session time zone.
 
 -- name: clinics()
 -- Every clinic, by name.
@@ -45,7 +51,10 @@ SELECT vete.is_staff_of(:tenant_id::text) AS is_staff;
 -- name: my_appointments(tenant_id)
 -- Appointments of the caller's own pets in a clinic, soonest first.
 SELECT a.id, a.tenant_id, a.pet_id, pet.name AS pet_name, a.service_id, s.name AS service_name,
-       a.vet_id, vet.full_name AS vet_name, a.start_time, a.end_time, a.status
+       a.vet_id, vet.full_name AS vet_name,
+       least(greatest(a.start_time, timestamptz '0001-01-02 00:00Z'), timestamptz '9999-12-30 00:00Z') AS start_time,
+       least(greatest(a.end_time, timestamptz '0001-01-02 00:00Z'), timestamptz '9999-12-30 00:00Z') AS end_time,
+       a.status
 FROM public.appointments a
 JOIN public.pets pet ON pet.tenant_id = a.tenant_id AND pet.id = a.pet_id
 JOIN public.services s ON s.tenant_id = a.tenant_id AND s.id = a.service_id
@@ -56,7 +65,10 @@ ORDER BY a.start_time, a.id;
 -- name: appointment(appointment_id)^
 -- One appointment the caller may see (row-level security), or nothing.
 SELECT a.id, a.tenant_id, a.pet_id, pet.name AS pet_name, a.service_id, s.name AS service_name,
-       a.vet_id, vet.full_name AS vet_name, a.start_time, a.end_time, a.status
+       a.vet_id, vet.full_name AS vet_name,
+       least(greatest(a.start_time, timestamptz '0001-01-02 00:00Z'), timestamptz '9999-12-30 00:00Z') AS start_time,
+       least(greatest(a.end_time, timestamptz '0001-01-02 00:00Z'), timestamptz '9999-12-30 00:00Z') AS end_time,
+       a.status
 FROM public.appointments a
 JOIN public.pets pet ON pet.tenant_id = a.tenant_id AND pet.id = a.pet_id
 JOIN public.services s ON s.tenant_id = a.tenant_id AND s.id = a.service_id
@@ -66,7 +78,10 @@ WHERE a.id = :appointment_id::uuid AND a.deleted_at IS NULL;
 -- name: clinic_day(tenant_id, day)
 -- Every appointment of one clinic-local date (staff see them all through row-level security).
 SELECT a.id, a.tenant_id, a.pet_id, pet.name AS pet_name, a.service_id, s.name AS service_name,
-       a.vet_id, vet.full_name AS vet_name, a.start_time, a.end_time, a.status,
+       a.vet_id, vet.full_name AS vet_name,
+       least(greatest(a.start_time, timestamptz '0001-01-02 00:00Z'), timestamptz '9999-12-30 00:00Z') AS start_time,
+       least(greatest(a.end_time, timestamptz '0001-01-02 00:00Z'), timestamptz '9999-12-30 00:00Z') AS end_time,
+       a.status,
        owner.full_name AS owner_name
 FROM public.tenants t
 JOIN public.appointments a ON a.tenant_id = t.id
