@@ -19,6 +19,18 @@ from vete.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
+def _product_id(value: Any) -> str | None:
+    """A device-cart line's product id in its canonical spelling, or None.
+
+    The cookie is the client's to write: "…C5B" and "…c5b" are one product here as in the
+    database, which groups and stores lines by canonical id (migration 015).
+    """
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return None
+
+
 @router.get("/c/{tenant_id}/shop")
 async def shop(tenant_id: TenantId, request: Request, db: PublicDb) -> Response:
     def page() -> Work[dict[str, Any]]:
@@ -45,7 +57,7 @@ async def add(
     device = _device_cart(request)
     lines = device.setdefault(tenant_id, [])
     for line in lines:
-        if line.get("id") == item["id"]:
+        if _product_id(line.get("id")) == item["id"]:
             line["quantity"] = min(100, int(line.get("quantity", 0)) + quantity)
             break
     else:
@@ -76,9 +88,9 @@ async def cart(tenant_id: TenantId, request: Request, db: PublicDb) -> Response:
         )
     names = {str(p.id): p for p in found["products"]}
     lines: list[dict[str, Any]] = [
-        {"product": names[line["id"]], "quantity": line["quantity"]}
+        {"product": names[product_id], "quantity": line["quantity"]}
         for line in _device_cart(request).get(tenant_id, [])
-        if line.get("id") in names
+        if (product_id := _product_id(line.get("id"))) in names
     ]
     return render(request, "cart.html", clinic=found["clinic"], cart=None, device_lines=lines)
 
