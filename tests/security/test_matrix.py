@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.security import sql_ops
+from tests.security import sql_ops, table_ops
 from tests.security.endpoint_ops import OPS
-from vete.security.matrix import ACTORS, CLIENT_HELPERS, ENDPOINTS, SQL_FUNCTIONS, render_markdown
+from vete.security.matrix import (
+    ACTORS,
+    CLIENT_HELPERS,
+    ENDPOINTS,
+    SQL_FUNCTIONS,
+    TABLE_READS,
+    render_markdown,
+)
 
 OBSERVE = os.environ.get("VETE_MATRIX_OBSERVE") == "1"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
@@ -76,6 +83,26 @@ SQL_CASES = [
 @pytest.mark.parametrize(("name", "actor", "expected"), SQL_CASES)
 def test_sql_function(name, actor, expected, world) -> None:  # type: ignore[no-untyped-def]
     got = sql_ops.run(name, actor, world)
+    if OBSERVE:
+        print(f"OBSERVED\t{name}\t{actor.key}\t{got}")
+        return
+    assert got == expected
+
+
+def test_every_table_read_has_an_op() -> None:
+    assert {r.name for r in TABLE_READS} == set(table_ops.READS)
+
+
+TABLE_CASES = [
+    pytest.param(row.name, actor, expected, id=f"{row.name} | {actor.key}")
+    for row in TABLE_READS
+    for actor, expected in zip(ACTORS, row.expected, strict=True)
+]
+
+
+@pytest.mark.parametrize(("name", "actor", "expected"), TABLE_CASES)
+def test_table_read(name, actor, expected, world) -> None:  # type: ignore[no-untyped-def]
+    got = table_ops.run(name, actor, world)
     if OBSERVE:
         print(f"OBSERVED\t{name}\t{actor.key}\t{got}")
         return

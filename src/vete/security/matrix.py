@@ -6,8 +6,8 @@ and ``scripts/render_matrix.py`` writes it into ``docs/reliability.md`` (a test 
 docs are current), so the documentation, the tests and the behaviour cannot drift apart.
 
 Cells read ``STATUS[ CODE][ #ROWS]`` for endpoints (``403 UNAUTHORIZED``, ``200 #2``: 200
-with two rows in the answer) and ``ok[ #ROWS]``, a business ``CODE``, or ``denied`` (no
-EXECUTE privilege, SQLSTATE 42501) for SQL functions. The target record always belongs to
+with two rows in the answer), ``ok[ #ROWS]``, a business ``CODE``, or ``denied`` (no
+EXECUTE privilege, SQLSTATE 42501) for SQL functions, and ``#ROWS`` for table reads. The target record always belongs to
 María (owner at *adris*): her pet Firulais, her appointment, her cart.
 """
 
@@ -142,11 +142,24 @@ SQL_FUNCTIONS: tuple[Row, ...] = (
 )  # fmt: skip
 
 
+#: Reads straight from a table, as PostgREST serves them (``GET /rest/v1/store_inventory``):
+#: row-level security decides; ``#N`` is how many of the named rows the caller sees. The
+#: withdrawn product is inactive at *adris*; its stock is the clinic's staff's (issue 13).
+TABLE_READS: tuple[Row, ...] = (
+    Row("store_inventory of a product on sale", ("#1",) * 9),
+    Row("store_inventory of a withdrawn product", ("#0", "#0", "#0", "#0", "#1", "#0", "#1", "#0", "#1")),
+)  # fmt: skip
+
+
 def render_markdown() -> str:
     """The matrix as Markdown tables (the block between the markers in docs/reliability.md)."""
     lines: list[str] = ["Callers (the record is María's, at *adris*):", ""]
     lines += [f"- **{a.key}** — {a.who} (JWT role `{a.role}`)" for a in ACTORS]
-    for title, rows in (("Endpoint", ENDPOINTS), ("SQL function", SQL_FUNCTIONS)):
+    for title, rows in (
+        ("Endpoint", ENDPOINTS),
+        ("SQL function", SQL_FUNCTIONS),
+        ("Table read", TABLE_READS),
+    ):
         lines += ["", f"| {title} | " + " | ".join(a.key for a in ACTORS) + " |"]
         lines.append("|---" * (len(ACTORS) + 1) + "|")
         lines += [f"| `{r.name}` | " + " | ".join(r.expected) + " |" for r in rows]
