@@ -2,14 +2,14 @@
 refusal writes nothing.
 
 Hypothesis generates cart JSON for ``merge_cart_atomic`` (arbitrary JSON, and items that
-are almost right: real and unknown ids, wrong types, quantities out of range) and argument
-sets for ``book_appointment_atomic`` (real and foreign ids, NULLs, past and far-future
-starts up to year 10000 in UTC, durations in and out of range, notes up to megabytes,
-SQL-injection text). Each call runs as the demo owner María or the vet Carlos over the RPC
-convention, in its own committed transaction; what it wrote is judged by an independent
-query on another connection. A success is held to the rules migration 016 added: an owner
-gets the service's length, staff 5-720 minutes, nothing starts beyond the horizon, no
-stored text is over 2000 characters.
+are almost right: real and unknown ids, real ids spelled otherwise, wrong types,
+quantities out of range) and argument sets for ``book_appointment_atomic`` (real and
+foreign ids, NULLs, past and far-future starts up to year 10000 in UTC, durations in and
+out of range, notes up to megabytes, SQL-injection text). Each call runs as the demo owner
+María or the vet Carlos over the RPC convention, in its own committed transaction; what it
+wrote is judged by an independent query on another connection. A success is held to the
+rules migration 016 added: an owner gets the service's length, staff 5-720 minutes,
+nothing starts beyond the horizon, no stored text is over 2000 characters.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from vete.session import act_as
 
 # Documented in docs/store.md and docs/booking.md.
 CART_CODES = {"INVALID_ITEMS", "ITEM_NOT_FOUND", "TOO_MANY_ITEMS"}
+LINE_KEYS = {"id", "type", "name", "price", "quantity"}
 BOOKING_CODES = {
     "SLOT_UNAVAILABLE",
     "PET_NOT_FOUND",
@@ -114,9 +115,36 @@ def json_values() -> st.SearchStrategy[Any]:
     )
 
 
+def spellings(product: str) -> st.SearchStrategy[str]:
+    """Other spellings of a real product's uuid: the ones PostgreSQL reads as that uuid
+    (any letter case, braces, no hyphens, a hyphen every four digits) and near misses."""
+    hex_ = product.replace("-", "")
+    return st.one_of(
+        st.lists(st.booleans(), min_size=len(product), max_size=len(product)).map(
+            lambda upper: "".join(
+                c.upper() if u else c for c, u in zip(product, upper, strict=True)
+            )
+        ),
+        st.sampled_from(
+            [
+                product.upper(),
+                "{" + product + "}",
+                hex_,
+                hex_.upper(),
+                "-".join(hex_[i : i + 4] for i in range(0, 32, 4)),
+                " " + product,
+                product + "\n",
+                "{" + product,
+                product + "}",
+            ]
+        ),
+    )
+
+
 def cart_items(demo_products: list[str], foreign: list[str]) -> st.SearchStrategy[Any]:
     ids = st.one_of(
         st.sampled_from(demo_products),
+        st.sampled_from(demo_products).flatmap(spellings),
         st.sampled_from(foreign),
         st.uuids().map(str),
         TEXTS,
@@ -138,7 +166,18 @@ def cart_items(demo_products: list[str], foreign: list[str]) -> st.SearchStrateg
             "name": TEXTS,
         },
     )
-    return st.one_of(st.lists(item, max_size=55), json_values())
+    # Well-formed lines of real products under any spelling: most of these merges succeed,
+    # so what they store is judged, not only what they refuse.
+    real = st.sampled_from(demo_products)
+    plain = st.fixed_dictionaries(
+        {
+            "id": st.one_of(real, real.flatmap(spellings)),
+            "type": st.just("product"),
+            "quantity": st.integers(1, 100),
+        },
+        optional={"price": st.integers(0, 10**6), "name": TEXTS, "junk": TEXTS},
+    )
+    return st.one_of(st.lists(item, max_size=55), st.lists(plain, max_size=12), json_values())
 
 
 def cart_of_maria(judge: psycopg.Connection[dict[str, Any]]) -> list[Any]:
@@ -172,6 +211,12 @@ def test_cart_merge_answers_every_input_with_success_or_a_documented_code(
         if result["success"]:
             lines = result["items"]
             assert len(lines) <= 50
+            # Stored as the contract's five keys, product ids in their canonical spelling,
+            # so one (id, type) per line is one line per product.
+            assert all(set(line) == LINE_KEYS for line in lines), lines
+            assert all(
+                line["id"] == str(UUID(line["id"])) for line in lines if line["type"] == "product"
+            ), lines
             assert len({(line["id"], line["type"]) for line in lines}) == len(lines)
             assert all(
                 isinstance(line["quantity"], int) and 1 <= line["quantity"] <= 100 for line in lines

@@ -31,6 +31,7 @@ class World:
 
     url: str
     product: str
+    withdrawn: str
     slots: Iterator[str]
 
     def slot(self) -> str:
@@ -92,9 +93,22 @@ def world(database_url: str) -> World:
             "SELECT id::text AS id FROM store_products"
             " WHERE tenant_id = 'adris' ORDER BY sku LIMIT 1"
         ).fetchone()
+        withdrawn = conn.execute(
+            "WITH p AS (INSERT INTO store_products (tenant_id, sku, name, price, is_active)"
+            "           VALUES ('adris', 'MATRIX-WITHDRAWN', 'Withdrawn', 1000, false)"
+            "           RETURNING tenant_id, id)"
+            " INSERT INTO store_inventory (tenant_id, product_id, stock_quantity)"
+            " SELECT tenant_id, id, 4 FROM p RETURNING product_id::text AS id"
+        ).fetchone()
         conn.commit()
     assert row is not None
-    return World(url=database_url, product=str(row["id"]), slots=_slots())
+    assert withdrawn is not None
+    return World(
+        url=database_url,
+        product=str(row["id"]),
+        withdrawn=str(withdrawn["id"]),
+        slots=_slots(),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -36,6 +36,24 @@ def call_as(conn: Conn, user_id: uuid.UUID, sql: str, params: dict[str, Any]) ->
     return next(iter(row.values()))
 
 
+def rpc(conn: Conn, user: uuid.UUID, function: str, **args: Any) -> Any:
+    """Call a store function by named arguments as ``user``, as an RPC caller would."""
+    names = ", ".join(f"{name} => %({name})s" for name in args)
+    values = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in args.items()}
+    return call_as(conn, user, f"SELECT {function}({names}) AS r", values)
+
+
+def write_cart_directly(conn: Conn, tenant: str, customer: uuid.UUID, lines: list[Any]) -> None:
+    """Write a cart row with a plain upsert as the platform, around every function (the
+    way a row could hold anything before migration 015); commits."""
+    conn.execute(
+        "INSERT INTO store_carts (tenant_id, customer_id, items) VALUES (%s, %s, %s::jsonb)"
+        " ON CONFLICT (customer_id, tenant_id) DO UPDATE SET items = EXCLUDED.items",
+        [tenant, customer, json.dumps(lines)],
+    )
+    conn.commit()
+
+
 def as_user(user_id: uuid.UUID, sql: str, params: dict[str, Any]) -> Callable[[Conn], Any]:
     """Work for one client: ``call_as`` on whatever connection runs it."""
     return lambda conn: call_as(conn, user_id, sql, params)

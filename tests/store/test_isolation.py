@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 import psycopg
 import pytest
 
-from tests.store.conftest import Conn, Shop, act_as, call_as, item, make_shop
+from tests.store.conftest import Conn, Shop, act_as, item, make_shop, rpc
 
 UNAUTHORIZED = {"success": False, "error": "UNAUTHORIZED"}
 
@@ -28,13 +27,6 @@ def clinics(admin: Conn) -> dict[str, Any]:
     )
     admin.commit()
     return {"north": north, "south": south, "ana": ana, "ben": ben, "vera": vera}
-
-
-def rpc(conn: Conn, user: uuid.UUID, function: str, **args: Any) -> Any:
-    """Call a store function by named arguments as ``user``, as an RPC caller would."""
-    names = ", ".join(f"{name} => %({name})s" for name in args)
-    values = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in args.items()}
-    return call_as(conn, user, f"SELECT {function}({names}) AS r", values)
 
 
 def merge(conn: Conn, user: uuid.UUID, customer: uuid.UUID, shop: Shop, n: int = 1) -> Any:

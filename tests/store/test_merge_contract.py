@@ -59,8 +59,7 @@ def test_rpc_caller_gets_the_original_keys(admin: Conn, shop: Shop, customers: l
         "name": "Product 1",
         "price": float(shop.price[p[0]]),
         "quantity": 2,
-        "image": "a.png",  # keys the client added are kept
-    }
+    }  # the client's "image" is not kept: a line is the contract's five keys (issue 13)
 
 
 def test_exactly_one_merge_cart_atomic_exists(admin: Conn) -> None:

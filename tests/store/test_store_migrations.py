@@ -26,7 +26,7 @@ STORE_FUNCTIONS = """
 
 
 def test_store_migrations_are_numbered_010_to_019_with_siblings() -> None:
-    assert [p.name[:3] for p in STORE] == ["010", "011", "012", "013", "014"]
+    assert [p.name[:3] for p in STORE] == ["010", "011", "012", "013", "014", "015"]
     for path in STORE:
         assert (MIGRATIONS_DIR / "revert" / path.name).is_file(), path.name
         assert (MIGRATIONS_DIR / "verify" / path.name).is_file(), path.name
@@ -135,3 +135,45 @@ def test_revert_014_restores_the_definitions_it_replaced_exactly(conn: Conn) -> 
             "SELECT to_regprocedure('vete.store_cart_merge_fast(text,uuid,jsonb,text)') AS f"
         ).fetchone()
         assert gone == {"f": None}
+
+
+def test_revert_015_restores_the_definitions_and_the_policy_it_replaced_exactly(
+    conn: Conn,
+) -> None:
+    """015 replaced five functions and a policy: its revert script puts back exactly what
+    the deployer recorded before applying it, the public stock policy of 010, and drops
+    the id helpers."""
+    revert = (MIGRATIONS_DIR / "revert" / "015_store_hardening.sql").read_text()
+    policy = (
+        "SELECT polname, pg_get_expr(polqual, polrelid) AS qual FROM pg_policy"
+        " WHERE polrelid = 'public.store_inventory'::regclass"
+    )
+    with conn.transaction(force_rollback=True):
+        row = conn.execute(
+            "SELECT replaced -> 'functions' AS f FROM vete.schema_migrations"
+            " WHERE migration_set = %s AND version = 15",
+            [VETE_SET],
+        ).fetchone()
+        assert row is not None
+        recorded: dict[str, str] = row["f"]
+        assert set(recorded) == {
+            "vete.store_catalog(text,uuid,jsonb)",
+            "vete.store_cart_apply(text,uuid,jsonb,text)",
+            "vete.store_cart_merge_fast(text,uuid,jsonb,text)",
+            "vete.store_cart_drop_lines(text,uuid,text,text,boolean)",
+            "checkout_cart(text,text,uuid)",  # public: regprocedure leaves it out
+        }
+        conn.execute(revert)
+        for signature, definition in recorded.items():
+            now = conn.execute(
+                "SELECT pg_get_functiondef(%s::regprocedure) AS d", [signature]
+            ).fetchone()
+            assert now == {"d": definition}, signature
+        assert conn.execute(policy).fetchall() == [
+            {"polname": "store_inventory_public_read", "qual": "true"}
+        ]
+        gone = conn.execute(
+            "SELECT to_regprocedure('vete.store_line_id(text,text)') AS a,"
+            " to_regprocedure('vete.store_parse_uuid(text)') AS b"
+        ).fetchone()
+        assert gone == {"a": None, "b": None}

@@ -45,3 +45,34 @@ def test_errors_are_html_pages_without_traces(base_url):
     assert "Traceback" not in r.text
     bad = httpx.post(base_url + "/login", data={"email": "nobody@demo.vete"})
     assert bad.status_code == 404
+
+
+def test_a_device_cart_line_in_another_spelling_is_the_same_product(base_url, demo_url):
+    """The device cart (a cookie the client can write) folds "…C5B" into "…c5b", as the
+    database does at sign-in, and the cart page shows the line."""
+    import json
+    from http.cookies import SimpleCookie
+
+    import psycopg
+
+    with psycopg.connect(demo_url) as conn:
+        row = conn.execute(
+            "SELECT id::text, name FROM store_products WHERE tenant_id = 'adris'"
+            " AND sku = 'PIPETA-PERRO-M'"
+        ).fetchone()
+    assert row is not None
+    product, name = row
+
+    def device_cart(*lines: dict[str, object]) -> dict[str, str]:
+        return {"vete_device_cart": json.dumps({"adris": list(lines)})}
+
+    upper = {"id": product.upper(), "type": "product", "quantity": 2}
+    with httpx.Client(base_url=base_url, cookies=device_cart(upper)) as c:
+        added = c.post("/c/adris/cart/add", data={"product_id": product, "quantity": "1"})
+    assert added.status_code == 303
+    jar = SimpleCookie()
+    jar.load(added.headers["set-cookie"])  # the server quotes the JSON in the cookie
+    lines = json.loads(jar["vete_device_cart"].value)["adris"]
+    assert [line["quantity"] for line in lines] == [3]
+    with httpx.Client(base_url=base_url, cookies=device_cart(upper)) as c:
+        assert name in c.get("/c/adris/cart").text

@@ -76,9 +76,10 @@ class StatusRequest(Body):
 
 
 class CartItem(BaseModel):
-    """A cart line to add: other keys the client sends are kept on the line."""
+    """A cart line to add. Other keys are ignored: a line is id, type, name, price and
+    quantity, and name and price come from the catalog."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     id: Annotated[str, Field(min_length=1, max_length=200)]
     type: ItemType

@@ -159,6 +159,8 @@ TABLE_READS: tuple[Row, ...] = (
     Row("vets' names (clinic_vets, adris)", ("#2",) * 9),
     Row("clinic settings (tenants.settings)", ("denied",) * 8 + ("#2",)),
     Row("TRUNCATE appointments", ("denied",) * 9),
+    Row("store_inventory of a product on sale", ("#1",) * 9),
+    Row("store_inventory of a withdrawn product", ("#0", "#0", "#0", "#0", "#1", "#0", "#1", "#0", "#1")),
 )  # fmt: skip
 
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 ItemType = Literal["product", "service"]
 MergePolicy = Literal["max", "sum"]
-
-# Keys the database sets on every cart line; anything else the client sent is kept as is.
-_LINE_KEYS = frozenset({"id", "type", "name", "price", "quantity"})
 
 
 def _money(value: Any) -> Decimal:
@@ -23,14 +20,17 @@ def _money(value: Any) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class CartLine:
-    """One line of a cart, priced from the catalog."""
+    """One line of a cart, priced from the catalog: the five keys a line is made of.
+
+    The database stores nothing else since migration 015; any other key on a line stored
+    before it is not read.
+    """
 
     id: str
     type: ItemType
     name: str
     price: Decimal
     quantity: int
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CartLine:
@@ -40,7 +40,6 @@ class CartLine:
             name=str(data["name"]),
             price=_money(data["price"]),
             quantity=int(data["quantity"]),
-            extra={k: v for k, v in data.items() if k not in _LINE_KEYS},
         )
 
 
