@@ -101,9 +101,11 @@ def broken(database_factory: Callable[..., str]) -> tuple[str, dict[str, Any]]:
             [tenant, product],
         )
         line = {"id": str(product), "type": "product", "name": "X", "price": 10, "quantity": 1}
+        # The same product again, spelled in capitals with braces: one uuid, so a duplicate.
+        respelled = {**line, "id": "{" + str(product).upper() + "}"}
         conn.execute(
             "INSERT INTO store_carts (tenant_id, customer_id, items) VALUES (%s, %s, %s)",
-            [tenant, owner, json.dumps([line, line])],
+            [tenant, owner, json.dumps([line, respelled])],
         )
         conn.execute("DROP FUNCTION public.clear_cart(text, uuid)")
         conn.commit()

@@ -54,14 +54,17 @@ ORDER BY a.tenant_id, a.vet_id, a.start_time, b.start_time;
 
 -- name: repeated_cart_lines()
 -- Carts in which one (id, type) appears on more than one line, with the quantities seen.
-SELECT c.tenant_id, c.id AS cart_id, c.customer_id, e.line ->> 'id' AS item_id,
+-- Ids are compared as the uuids they spell (lower case, no braces or hyphens): "…c5b" and
+-- "…C5B" are one product, which the original's raw-text grouping sold twice over.
+SELECT c.tenant_id, c.id AS cart_id, c.customer_id, min(e.line ->> 'id') AS item_id,
        e.line ->> 'type' AS item_type, count(*) AS lines,
        jsonb_agg(e.line -> 'quantity' ORDER BY e.pos) AS quantities
 FROM public.store_carts c
 CROSS JOIN LATERAL jsonb_array_elements(
     CASE WHEN jsonb_typeof(c.items) = 'array' THEN c.items ELSE '[]'::jsonb END
 ) WITH ORDINALITY AS e (line, pos)
-GROUP BY c.tenant_id, c.id, c.customer_id, e.line ->> 'id', e.line ->> 'type'
+GROUP BY c.tenant_id, c.id, c.customer_id, lower(translate(e.line ->> 'id', '{}-', '')),
+         e.line ->> 'type'
 HAVING count(*) > 1
 ORDER BY 1, 2, 4;
 

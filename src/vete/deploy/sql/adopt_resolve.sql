@@ -93,7 +93,8 @@ ORDER BY l.tenant_id, l.vet_id, l.start_time;
 -- quantity (the original's max policy); the old items are logged. Returns the carts changed.
 WITH lines AS (
     SELECT c.tenant_id, c.id AS cart_id, e.line, e.pos,
-           e.line ->> 'id' AS item_id, e.line ->> 'type' AS item_type,
+           -- the uuid the id spells, whatever its case, braces or hyphens
+           lower(translate(e.line ->> 'id', '{}-', '')) AS item_id, e.line ->> 'type' AS item_type,
            CASE WHEN e.line ->> 'quantity' ~ '^[0-9]{1,9}$' THEN (e.line ->> 'quantity')::int END AS qty
     FROM public.store_carts c
     CROSS JOIN LATERAL jsonb_array_elements(
