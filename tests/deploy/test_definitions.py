@@ -16,10 +16,13 @@ import pytest
 
 from tests.cli_runner import run_vete
 from tests.deploy.conftest import Write, deploy, query
-from tests.deploy.test_plpgsql_check import load_original_schema, original_088
-from tests.deploy.test_plpgsql_check import server_offers_plpgsql_check
+from tests.deploy.test_plpgsql_check import (
+    load_original_schema,
+    original_088,
+    server_offers_plpgsql_check,
+)
 from vete.db import connect
-from vete.deploy import redefine
+from vete.deploy import maintain
 from vete.deploy.apply import Timeouts
 from vete.deploy.source import Source
 from vete.errors import DeployError, MigrationFileError, VerifyFailed
@@ -109,7 +112,7 @@ def definition_rows(url: str) -> list[tuple[str, str]]:
 
 def revert_definition(url: str, folder: Path, key: str, **options: Any) -> dict[str, Any]:
     with connect(url, autocommit=True) as conn:
-        return redefine.revert_definition(
+        return maintain.revert_definition(
             conn, Source(folder, "t"), key, timeouts=Timeouts(), **options
         )
 
@@ -327,8 +330,8 @@ def test_trigger_and_policy_definitions_are_recorded_and_reverted(
     folder = define("pricing/items_rules", policy_v1)
     first = deploy(fresh_url, folder)
     assert first.definitions[1]["defines"] == [
-        {"kind": "policy", "name": "items_cheap ON items"},
         {"kind": "trigger", "name": "items_stamp ON items"},
+        {"kind": "policy", "name": "items_cheap ON items"},
     ]
     policies = "SELECT policyname, qual FROM pg_policies WHERE tablename = 'items'"
     before = query(fresh_url, policies)
@@ -384,7 +387,8 @@ def test_status_and_plan_show_new_changed_and_applied_definitions(
     planned = json.loads(result.stdout)["definitions"]
     assert [(p["definition"], p["state"]) for p in planned] == [("pricing/quote", "changed")]
     text = run_vete("db", "status", "--dir", str(folder), "--set", "t", url=fresh_url)
-    assert "pricing/quote" in text.stdout and "changed" in text.stdout
+    assert "pricing/quote" in text.stdout
+    assert "changed" in text.stdout
 
 
 def test_cli_revert_definition_and_history(fresh_url: str, define: Define) -> None:
@@ -400,7 +404,7 @@ def test_cli_revert_definition_and_history(fresh_url: str, define: Define) -> No
     assert result.returncode == 0, result.stderr
     assert "reverted definitions/pricing/quote.sql" in result.stdout
     assert functiondef(fresh_url, "quote(int)") == v1
-    history = run_vete("db", "history", url=fresh_url)
+    history = run_vete("db", "history", url=fresh_url, env={"COLUMNS": "200"})
     assert "definitions/pricing/quote.sql" in history.stdout
 
 

@@ -14,8 +14,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vete.errors import MigrationFileError
+
+if TYPE_CHECKING:
+    from vete.deploy.definitions import Definition
 
 FILE_RE = re.compile(r"^(?P<version>\d+)_(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$")
 DIRECTIVE_RE = re.compile(r"^\s*--\s*vete:(?P<key>[a-z-]+)\s*(?P<value>.*?)\s*$", re.MULTILINE)
@@ -44,10 +48,11 @@ class Migration:
     no_transaction: bool = False
     revert_sql: str | None = None
     verify_sql: str | None = None
+    display: str | None = None  # a definition's path in its set, shown instead of the name
 
     @property
     def label(self) -> str:
-        return self.path.name
+        return self.display or self.path.name
 
     @property
     def version_text(self) -> str:
@@ -61,6 +66,7 @@ class MigrationSet:
     directory: Path
     migrations: tuple[Migration, ...]
     gaps: tuple[int, ...] = field(default=())
+    definitions: tuple[Definition, ...] = field(default=())  # in dependency order
 
     def by_version(self) -> dict[int, Migration]:
         return {m.version: m for m in self.migrations}
