@@ -418,3 +418,32 @@ def test_the_definitions_table_is_created_for_a_database_deployed_before_it_exis
     (folder / "quote.later").rename(folder / "definitions" / "pricing" / "quote.sql")
     report = deploy(fresh_url, folder)
     assert [d["definition"] for d in report.definitions] == ["pricing/quote"]
+
+
+def test_an_applied_migration_rewritten_with_its_old_checksum_declared_stays_applied(
+    fresh_url: str, migrations: Write
+) -> None:
+    """How a migration moves its functions into definitions without a manual step: the
+    rewritten file names the checksum it was applied with (Liquibase's validCheckSum)."""
+    folder = migrations("001_items.sql", TABLES + LABEL)
+    deploy(fresh_url, folder)
+    applied = query(fresh_url, "SELECT checksum FROM vete.schema_migrations")[0]["checksum"]
+    migrations("001_items.sql", TABLES)
+    states = status_json(fresh_url, folder)["migrations"]
+    assert [s["state"] for s in states] == ["changed"]
+    migrations("001_items.sql", f"-- vete:valid-checksum {applied}\n{TABLES}")
+    (folder / "definitions" / "pricing").mkdir(parents=True)
+    (folder / "definitions" / "pricing" / "label.sql").write_text(LABEL)
+    before = functiondef(fresh_url, "label(int)")
+    report = deploy(fresh_url, folder)
+    assert report.applied == []
+    assert [d["definition"] for d in report.definitions] == ["pricing/label"]
+    assert report.definitions[0]["replaced"] == [{"kind": "function", "name": "label(integer)"}]
+    assert functiondef(fresh_url, "label(int)") == before
+    assert [s["state"] for s in status_json(fresh_url, folder)["migrations"]] == ["applied"]
+
+
+def test_a_valid_checksum_that_is_not_a_sha256_is_refused(migrations: Write) -> None:
+    folder = migrations("001_items.sql", "-- vete:valid-checksum abc\nSELECT 1;\n")
+    with pytest.raises(MigrationFileError, match="valid-checksum needs a sha256"):
+        Source(folder, "t").load()
