@@ -105,7 +105,8 @@ def parse_migration(path: Path) -> Migration:
         elif key == "valid-checksum":
             if not SHA256_RE.match(value):
                 raise MigrationFileError(
-                    f"{path.name}: vete:valid-checksum needs a sha256 (64 hex digits), not {value!r}"
+                    f"{path.name}: vete:valid-checksum needs a sha256 (64 hex digits),"
+                    f" not {value!r}"
                 )
             valid.append(value)
         else:

@@ -12,7 +12,8 @@ def apply_for_tests(url: str) -> None:
 
     Test templates are built this way so that every test run also proves the migrations
     deploy: each in its own transaction, NOTICEs checked, verify scripts run and every
-    PL/pgSQL function probed; then the definitions tree, as deploy does. Backup, lint and the lock are left out (a fresh database).
+    PL/pgSQL function probed; then the definitions tree, as deploy does. Backup, lint and
+    the lock are left out (a fresh database).
     """
     from vete.deploy.apply import Timeouts
     from vete.deploy.runner import (
