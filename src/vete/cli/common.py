@@ -49,9 +49,14 @@ def pick_source(directory: Path | None, set_name: str | None) -> Source:
 
 
 def state_style(state: str) -> str:
-    return {"applied": "green", "pending": "yellow", "changed": "bold red", "missing": "red"}.get(
-        state, "white"
-    )
+    return {
+        "applied": "green",
+        "pending": "yellow",
+        "new": "yellow",
+        "changed": "bold red",
+        "missing": "red",
+        "removed": "red",
+    }.get(state, "white")
 
 
 def as_rows(items: list[Any]) -> list[dict[str, Any]]:

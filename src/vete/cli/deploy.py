@@ -26,7 +26,7 @@ from vete.cli.output import console, err_console, print_json
 from vete.db import Target, describe_target, resolve_database_url
 from vete.deploy import apply as applying
 from vete.deploy import lint as linting
-from vete.deploy import maintain, plpgsql_check, runner
+from vete.deploy import maintain, plpgsql_check, redefine, runner
 from vete.deploy.queries import history
 from vete.deploy.state import applied_rows, compare
 from vete.errors import ChecksumMismatch, LintFailed, VerifyFailed
@@ -45,6 +45,7 @@ def status(
     with runner.deploy_connection(url) as conn:
         target = describe_target(conn)
         states = compare(mset, applied_rows(conn, source.set_name))
+        definitions = redefine.states(conn, mset, source.set_name)
         checker = plpgsql_check.availability(conn)
     changed = [s for s in states if s.state == "changed"]
     if as_json:
@@ -53,6 +54,7 @@ def status(
                 "target": runner.target_json(target),
                 "migration_set": source.set_name,
                 "migrations": as_rows(states),
+                "definitions": as_rows(definitions),
                 "gaps": list(mset.gaps),
                 "plpgsql_check": checker.as_json(),
             }
@@ -79,6 +81,7 @@ def status(
             console.print(
                 f"[yellow]gaps in numbering:[/] {', '.join(f'{g:03d}' for g in mset.gaps)}"
             )
+        _print_definitions(definitions)
         _print_checker(checker)
     if changed:
         raise ChecksumMismatch(
@@ -95,8 +98,12 @@ def plan(
     with runner.deploy_connection(resolve_database_url()) as conn:
         target = describe_target(conn)
         pending = runner.pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
-        findings = runner.lint_pending(conn, pending, target, set_name=source.set_name)
+        definitions = redefine.states(conn, mset, source.set_name)
+        redefined = [d.as_migration() for d in redefine.to_apply(mset, definitions)]
+        findings = runner.lint_pending(conn, pending + redefined, target, set_name=source.set_name)
         checker = plpgsql_check.availability(conn)
+    # After every versioned migration, in dependency order (docs/deploy.md, "Definitions").
+    planned = [d for d in definitions if d.state != "applied"]
     steps = [
         {
             "version": m.version,
@@ -114,6 +121,7 @@ def plan(
             {
                 "target": runner.target_json(target),
                 "pending": steps,
+                "definitions": as_rows(planned),
                 "lint": as_rows(findings),
                 "gaps": list(mset.gaps),
                 "plpgsql_check": checker.as_json(),
@@ -121,7 +129,7 @@ def plan(
         )
         return
     console.print(f"[bold]target[/] {target.label()}")
-    if not steps:
+    if not steps and not planned:
         console.print("[green]up to date[/]: nothing to deploy")
     for step in steps:
         extras = [
@@ -133,6 +141,7 @@ def plan(
         if step["revert"]:
             extras.append("revert script")
         console.print(f"  {step['file']}  [dim]{', '.join(extras)}[/]")
+    _print_definitions(planned, heading="then definitions")
     _print_findings(findings)
     _print_checker(checker)
 
@@ -196,6 +205,21 @@ def lint(
     errors = [f for f in findings if f.level == "error"]
     if errors:
         raise LintFailed(f"{len(errors)} error-level finding(s)")
+
+
+def _print_definitions(
+    states: list[redefine.DefinitionState], heading: str = "definitions"
+) -> None:
+    if not states:
+        return
+    console.print(f"[bold]{heading}[/]")
+    for d in states:
+        line = f"  {d.file}  [{state_style(d.state)}]{d.state}[/]"
+        if d.still_live:
+            line += f"  [red]still live: {', '.join(d.still_live)} (deploy refuses)[/]"
+        elif d.state == "removed":
+            line += "  [dim]its objects are gone: deploy retires it[/]"
+        console.print(line, highlight=False)
 
 
 def _print_checker(checker: plpgsql_check.Availability) -> None:
@@ -319,12 +343,16 @@ def deploy(
         console.print(f"  [green]plpgsql_check: checked {checked} PL/pgSQL function(s)[/]")
     elif not report.plpgsql_check.get("usable"):
         console.print(f"  [yellow]{report.plpgsql_check['summary']}[/]", highlight=False)
-    if not report.applied:
+    _print_static_findings(report.definitions)
+    if not report.applied and not report.definitions and not report.retired:
         console.print("[green]up to date[/]: nothing to deploy")
     else:
         console.print(
-            f"[green]deployed {len(report.applied)} migration(s)[/] in {report.duration_s}s"
+            f"[green]deployed {len(report.applied)} migration(s) and"
+            f" {len(report.definitions)} definition(s)[/] in {report.duration_s}s"
         )
+    for key in report.retired:
+        console.print(f"retired {redefine.label_of(key)} (removed; its objects are gone)")
 
 
 def verify(
@@ -358,13 +386,23 @@ def revert(
     drop_new: bool = typer.Option(
         False, "--drop-new", help="Without a revert script, drop functions it created."
     ),
+    definition: str | None = typer.Option(
+        None,
+        "--definition",
+        help="Revert the newest application of one definition (domain/name) instead:"
+        " what it replaced comes back exactly.",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Undo applied migrations, newest first: revert scripts, then recorded definitions.
 
     Default: only the newest. Replaced functions and views come back exactly as they were.
+    With --definition DOMAIN/NAME: the previous definition of that definition file.
     """
     source = pick_source(directory, set_name)
+    if definition is not None:
+        _revert_definition(source, definition, drop_new=drop_new, as_json=as_json)
+        return
     with runner.deploy_connection(resolve_database_url()) as conn:
         runner.ensure_history(conn)
         done = maintain.revert(
@@ -377,6 +415,24 @@ def revert(
         console.print(f"[green]reverted[/] {item['version']:03d}_{item['name']} ({item['how']})")
 
 
+def _revert_definition(source: Any, key: str, *, drop_new: bool, as_json: bool) -> None:
+    with runner.deploy_connection(resolve_database_url()) as conn:
+        runner.ensure_history(conn)
+        done = maintain.revert_definition(
+            conn, source, key, timeouts=applying.Timeouts(), drop_new=drop_new
+        )
+    if as_json:
+        print_json({"reverted_definition": done})
+        return
+    restored = ", ".join(o["name"] for o in done["restored"]) or "nothing"
+    dropped = ", ".join(o["name"] for o in done["dropped"])
+    console.print(
+        f"[green]reverted[/] {done['file']}: restored {restored}"
+        + (f"; dropped {dropped}" if dropped else ""),
+        highlight=False,
+    )
+
+
 def history_cmd(limit: int = typer.Option(50, "--limit"), as_json: bool = JSON_OPT) -> None:
     """The append-only event log: backup, deploy, verify, revert, fail — when, who, from where."""
     with runner.deploy_connection(resolve_database_url()) as conn:
@@ -387,7 +443,7 @@ def history_cmd(limit: int = typer.Option(50, "--limit"), as_json: bool = JSON_O
         return
     table = Table("when", "kind", "migration", "ok", "who", "from", box=None)
     for e in reversed(events):
-        mig = f"{e['version']:03d}_{e['name']}" if e["version"] is not None else ""
+        mig = f"{e['version']:03d}_{e['name']}" if e["version"] is not None else e["name"] or ""
         table.add_row(
             f"{e['at']:%Y-%m-%d %H:%M:%S}",
             e["kind"],

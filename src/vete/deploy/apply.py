@@ -282,3 +282,8 @@ def _check_and_record(
 
 def catalog_invalid_indexes(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
     return list(catalog_sql.invalid_indexes(conn))
+
+
+def run_statements(conn: psycopg.Connection[Any], migration: Migration, notices: list[str]) -> None:
+    """A file's statements and its expected NOTICEs, as for a migration (redefine.py uses it)."""
+    _run_statements(conn, migration, notices)

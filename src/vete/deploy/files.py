@@ -5,6 +5,9 @@ file, one per line:
 
     -- vete:expect-notice <text>     a NOTICE containing <text> must be raised (may repeat)
     -- vete:no-transaction           run outside a transaction (CREATE INDEX CONCURRENTLY …)
+    -- vete:valid-checksum <sha256>   this file was applied with that checksum and is still
+                                     the same migration (rewritten, e.g. its functions moved
+                                     to definitions/): history rows with it count as applied
 """
 
 from __future__ import annotations
@@ -14,12 +17,17 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vete.errors import MigrationFileError
 
+if TYPE_CHECKING:
+    from vete.deploy.definitions import Definition
+
 FILE_RE = re.compile(r"^(?P<version>\d+)_(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$")
 DIRECTIVE_RE = re.compile(r"^\s*--\s*vete:(?P<key>[a-z-]+)\s*(?P<value>.*?)\s*$", re.MULTILINE)
-KNOWN_DIRECTIVES = {"expect-notice", "no-transaction"}
+KNOWN_DIRECTIVES = {"expect-notice", "no-transaction", "valid-checksum"}
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def normalized(text: str) -> str:
@@ -44,10 +52,16 @@ class Migration:
     no_transaction: bool = False
     revert_sql: str | None = None
     verify_sql: str | None = None
+    display: str | None = None  # a definition's path in its set, shown instead of the name
+    valid_checksums: tuple[str, ...] = ()  # vete:valid-checksum: earlier texts, as applied
+
+    def matches(self, applied_checksum: str) -> bool:
+        """Whether a history row's checksum is this file's, now or as it was applied."""
+        return applied_checksum == self.checksum or applied_checksum in self.valid_checksums
 
     @property
     def label(self) -> str:
-        return self.path.name
+        return self.display or self.path.name
 
     @property
     def version_text(self) -> str:
@@ -61,6 +75,7 @@ class MigrationSet:
     directory: Path
     migrations: tuple[Migration, ...]
     gaps: tuple[int, ...] = field(default=())
+    definitions: tuple[Definition, ...] = field(default=())  # in dependency order
 
     def by_version(self) -> dict[int, Migration]:
         return {m.version: m for m in self.migrations}
@@ -76,6 +91,7 @@ def parse_migration(path: Path) -> Migration:
     except UnicodeDecodeError as exc:
         raise MigrationFileError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
     notices: list[str] = []
+    valid: list[str] = []
     no_transaction = False
     for directive in DIRECTIVE_RE.finditer(text):
         key, value = directive["key"], directive["value"]
@@ -86,6 +102,13 @@ def parse_migration(path: Path) -> Migration:
             if not value:
                 raise MigrationFileError(f"{path.name}: vete:expect-notice needs a text")
             notices.append(value)
+        elif key == "valid-checksum":
+            if not SHA256_RE.match(value):
+                raise MigrationFileError(
+                    f"{path.name}: vete:valid-checksum needs a sha256 (64 hex digits),"
+                    f" not {value!r}"
+                )
+            valid.append(value)
         else:
             no_transaction = True
     revert = path.parent / "revert" / path.name
@@ -98,6 +121,7 @@ def parse_migration(path: Path) -> Migration:
         checksum=checksum(text),
         expect_notices=tuple(notices),
         no_transaction=no_transaction,
+        valid_checksums=tuple(valid),
         revert_sql=normalized(revert.read_text(encoding="utf-8")) if revert.is_file() else None,
         verify_sql=normalized(verify.read_text(encoding="utf-8")) if verify.is_file() else None,
     )

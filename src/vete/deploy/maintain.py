@@ -9,7 +9,7 @@ import psycopg
 from psycopg import sql
 
 from vete.deploy import apply as applying
-from vete.deploy import catalog
+from vete.deploy import catalog, redefine
 from vete.deploy.files import Migration
 from vete.deploy.queries import history
 from vete.deploy.runner import record_event
@@ -178,3 +178,37 @@ def _revert_one(
             sql.SQL("CREATE OR REPLACE VIEW {} AS {}").format(sql.SQL(name), sql.SQL(definition))
         )
     return "revert script" if has_script else "recorded definitions"
+
+
+def revert_definition(
+    conn: psycopg.Connection[Any],
+    source: Source,
+    key: str,
+    *,
+    timeouts: applying.Timeouts,
+    drop_new: bool = False,
+) -> dict[str, Any]:
+    """Put back what the live application of definition ``key`` replaced, exactly as recorded.
+
+    One transaction: the recorded previous definitions are run again (``pg_get_functiondef``
+    before equals after), what that application created is dropped only with ``drop_new``,
+    and its history row is deleted, so the row before it is live again and ``status`` shows
+    the file as changed until it is deployed or edited back.
+    """
+    row = redefine.current_rows(conn, source.set_name).get(key)
+    if row is None:
+        raise DeployError(
+            f"{redefine.label_of(key)} is not applied in set {source.set_name!r}: nothing to revert"
+        )
+    with conn.transaction():
+        applying.set_local_timeouts(conn, timeouts)
+        done = redefine.revert_one(conn, key, row, drop_new=drop_new)
+        record_event(
+            conn,
+            "revert",
+            set_name=source.set_name,
+            ok=True,
+            name=done["file"],
+            detail=done,
+        )
+    return done

@@ -12,6 +12,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 history: Any = aiosql.from_path(SQL_DIR / "history.sql", "psycopg")
 catalog: Any = aiosql.from_path(SQL_DIR / "catalog.sql", "psycopg")
 plpgsql_check: Any = aiosql.from_path(SQL_DIR / "plpgsql_check.sql", "psycopg")
+definitions: Any = aiosql.from_path(SQL_DIR / "definitions.sql", "psycopg")
 
 
 def bootstrap_sql() -> str:

@@ -17,7 +17,8 @@ from vete.db import Target, connect, describe_target
 from vete.deploy import apply as applying
 from vete.deploy import backup as backups
 from vete.deploy import lint as linting
-from vete.deploy import plpgsql_check
+from vete.deploy import plpgsql_check, redefine
+from vete.deploy.definitions import Definition
 from vete.deploy.files import Migration, MigrationSet
 from vete.deploy.lock import deploy_lock
 from vete.deploy.queries import bootstrap_sql, catalog, history
@@ -54,6 +55,8 @@ class DeployReport:
     migration_set: str
     applied: list[dict[str, Any]] = field(default_factory=list)
     pending_before: list[str] = field(default_factory=list)
+    definitions: list[dict[str, Any]] = field(default_factory=list)  # re-applied, in order
+    retired: list[str] = field(default_factory=list)  # removed files whose objects are gone
     lint: list[dict[str, Any]] = field(default_factory=list)
     plpgsql_check: dict[str, Any] = field(default_factory=dict)  # what the target offers
     backup: dict[str, Any] | None = None
@@ -82,14 +85,16 @@ def record_event(
     ok: bool,
     migration: Migration | None = None,
     detail: dict[str, Any] | None = None,
+    name: str | None = None,
 ) -> None:
+    """One row of ``vete.deploy_events``; ``name`` for what is not a migration (a definition)."""
     os_user, host = who()
     history.record_event(
         conn,
         kind=kind,
         migration_set=set_name,
         version=migration.version if migration else None,
-        name=migration.name if migration else None,
+        name=migration.name if migration else name,
         ok=ok,
         detail=json.dumps(detail or {}, default=str),
         os_user=os_user,
@@ -233,6 +238,64 @@ def _after_apply(conn: psycopg.Connection[Any], *, migration: Migration, source:
         )
 
 
+def apply_definitions(
+    conn: psycopg.Connection[Any],
+    mset: MigrationSet,
+    *,
+    source: Source,
+    timeouts: applying.Timeouts,
+    progress: Progress,
+    report: DeployReport | None = None,
+) -> list[redefine.Redefined]:
+    """After every versioned migration: retire removed definitions whose objects are gone
+    (refused while any still live), then apply new and changed ones in dependency order,
+    each in its own transaction; the first failure is a ``fail`` event and raised."""
+    found = redefine.states(conn, mset, source.set_name)
+    for key in redefine.refuse_live_removals(found):
+        with conn.transaction():
+            redefine.retire(conn, source.set_name, key)
+            record_event(
+                conn, "deploy", set_name=source.set_name, ok=True, name=redefine.label_of(key),
+                detail={"definition": key, "retired": True},
+            )  # fmt: skip
+        if report is not None:
+            report.retired.append(key)
+    done: list[redefine.Redefined] = []
+    for definition in redefine.to_apply(mset, found):
+        progress("apply", definition.as_migration())
+        try:
+            result = redefine.apply_definition(
+                conn,
+                definition,
+                migration_set=source.set_name,
+                timeouts=timeouts,
+                on_commit=functools.partial(_after_redefine, definition=definition, source=source),
+            )
+        except DeployError as exc:
+            with conn.transaction():
+                record_event(
+                    conn, "fail", set_name=source.set_name, ok=False, name=definition.label,
+                    detail={"definition": definition.key, "error": str(exc)},
+                )  # fmt: skip
+            raise
+        done.append(result)
+        if report is not None:
+            report.definitions.append(result.as_json())
+        progress("applied", definition.as_migration())
+    return done
+
+
+def _after_redefine(
+    conn: psycopg.Connection[Any], *, definition: Definition, source: Source
+) -> None:
+    """Inside the definition's transaction. Nothing goes to Supabase's history table: it
+    lists versions, and a definition is not one (docs/deploy.md, "Definitions")."""
+    record_event(
+        conn, "deploy", set_name=source.set_name, ok=True, name=definition.label,
+        detail={"definition": definition.key, "checksum": definition.checksum},
+    )  # fmt: skip
+
+
 def applied_json(result: applying.Applied) -> dict[str, Any]:
     return {
         "version": result.migration.version,
@@ -260,7 +323,13 @@ def deploy(url: str, source: Source, options: DeployOptions, progress: Progress)
                 f"{target.label()} is not a local database: pass --yes to deploy to it"
             )
         pending = pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
-        findings = lint_pending(conn, pending, target, set_name=source.set_name)
+        changed = redefine.to_apply(mset, redefine.states(conn, mset, source.set_name))
+        findings = lint_pending(
+            conn,
+            pending + [d.as_migration() for d in changed],
+            target,
+            set_name=source.set_name,
+        )
         report.lint = [f.as_json() for f in findings]
         errors = [f for f in findings if f.level == "error"]
         if errors and not options.allow_lint_errors:
@@ -277,7 +346,8 @@ def deploy(url: str, source: Source, options: DeployOptions, progress: Progress)
             # Another deploy may have finished while we waited for the lock.
             pending = pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
             report.pending_before = [m.label for m in pending]
-            if pending and options.backup:
+            changed = redefine.to_apply(mset, redefine.states(conn, mset, source.set_name))
+            if (pending or changed) and options.backup:
                 progress("backup", None)
                 taken = backups.take_backup(
                     url, directory=options.backup_dir, check=options.backup_check
@@ -287,7 +357,7 @@ def deploy(url: str, source: Source, options: DeployOptions, progress: Progress)
                     record_event(
                         conn, "backup", set_name=source.set_name, ok=True, detail=report.backup
                     )
-            if pending and options.rehearse:
+            if (pending or changed) and options.rehearse:
                 progress("rehearse", None)
                 rehearse(url, source, pending, options, report.backup)
                 report.rehearsed = True
@@ -297,6 +367,14 @@ def deploy(url: str, source: Source, options: DeployOptions, progress: Progress)
                 source=source,
                 timeouts=options.timeouts,
                 backup=report.backup,
+                progress=progress,
+                report=report,
+            )
+            apply_definitions(
+                conn,
+                mset,
+                source=source,
+                timeouts=options.timeouts,
                 progress=progress,
                 report=report,
             )
@@ -337,6 +415,13 @@ def rehearse(
                     source=source,
                     timeouts=options.timeouts,
                     backup=None,
+                    progress=lambda *_: None,
+                )
+                apply_definitions(
+                    scratch,
+                    source.load(),
+                    source=source,
+                    timeouts=options.timeouts,
                     progress=lambda *_: None,
                 )
             except DeployError as exc:

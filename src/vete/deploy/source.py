@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from vete.deploy.definitions import load_definitions
 from vete.deploy.files import MigrationSet, load_migrations
 from vete.migrations import MIGRATIONS_DIR
 
@@ -21,7 +23,11 @@ class Source:
     loader: Callable[[], MigrationSet] | None = None  # a set built in code (vete-adopt)
 
     def load(self) -> MigrationSet:
-        return self.loader() if self.loader is not None else load_migrations(self.directory)
+        """The versioned files, and the folder's ``definitions/`` tree (definitions.py)."""
+        if self.loader is not None:
+            return self.loader()
+        mset = load_migrations(self.directory)
+        return dataclasses.replace(mset, definitions=load_definitions(self.directory))
 
 
 def vete_source() -> Source:

@@ -45,7 +45,7 @@ def compare(mset: MigrationSet, applied: dict[int, dict[str, Any]]) -> list[Migr
         elif mig is None and row is not None:
             state = "missing"
         elif mig is not None and row is not None:
-            state = "applied" if row["checksum"] == mig.checksum else "changed"
+            state = "applied" if mig.matches(row["checksum"]) else "changed"
         else:  # pragma: no cover - the union above never yields neither
             continue
         states.append(

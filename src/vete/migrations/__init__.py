@@ -12,10 +12,17 @@ def apply_for_tests(url: str) -> None:
 
     Test templates are built this way so that every test run also proves the migrations
     deploy: each in its own transaction, NOTICEs checked, verify scripts run and every
-    PL/pgSQL function probed. Backup, lint and the lock are left out (a fresh database).
+    PL/pgSQL function probed; then the definitions tree, as deploy does. Backup, lint and
+    the lock are left out (a fresh database).
     """
     from vete.deploy.apply import Timeouts
-    from vete.deploy.runner import apply_all, deploy_connection, ensure_history, pending_of
+    from vete.deploy.runner import (
+        apply_all,
+        apply_definitions,
+        deploy_connection,
+        ensure_history,
+        pending_of,
+    )
     from vete.deploy.source import vete_source
     from vete.deploy.state import applied_rows, compare
 
@@ -32,3 +39,4 @@ def apply_for_tests(url: str) -> None:
             backup=None,
             progress=lambda *_: None,
         )
+        apply_definitions(conn, mset, source=source, timeouts=Timeouts(), progress=lambda *_: None)

@@ -52,3 +52,26 @@ DROP TRIGGER IF EXISTS deploy_events_append_only ON vete.deploy_events;
 CREATE TRIGGER deploy_events_append_only
     BEFORE UPDATE OR DELETE ON vete.deploy_events
     FOR EACH ROW EXECUTE FUNCTION vete.refuse_event_rewrite();
+
+-- Repeatable definitions (definitions/<domain>/<name>.sql): one row per application, the
+-- newest row of a definition is what is live. Created here, so a database deployed before
+-- definitions existed gains it on its next deploy with no manual step.
+CREATE TABLE IF NOT EXISTS vete.schema_definitions (
+    id bigserial PRIMARY KEY,
+    migration_set text NOT NULL,
+    definition text NOT NULL,
+    checksum text,
+    defines jsonb NOT NULL DEFAULT '[]',
+    replaced jsonb NOT NULL DEFAULT '[]',
+    created jsonb NOT NULL DEFAULT '[]',
+    notices jsonb NOT NULL DEFAULT '[]',
+    duration_ms int NOT NULL DEFAULT 0,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    applied_by text NOT NULL DEFAULT current_user
+);
+COMMENT ON TABLE vete.schema_definitions IS
+    'One row per application of a definition file: its checksum, the objects it defines, and'
+    ' their previous definitions (for revert). checksum NULL: the file was removed and its'
+    ' objects dropped by a versioned migration.';
+CREATE INDEX IF NOT EXISTS schema_definitions_newest
+    ON vete.schema_definitions (migration_set, definition, id DESC);
