@@ -18,11 +18,10 @@ from vete.db.embedded import EmbeddedServer
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedServer:
+def server(server_data_dir: Path) -> EmbeddedServer:
     # A private data directory so that stopping and killing it cannot disturb the server
     # the rest of the suite uses.
-    data_dir = tmp_path_factory.mktemp("embedded")
-    srv = EmbeddedServer(data_dir)
+    srv = EmbeddedServer(server_data_dir)
     yield srv  # type: ignore[misc]
     srv.stop(mode="immediate")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +13,8 @@ STOPS = 2
 
 
 @pytest.fixture(scope="module")
-def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrashLoop]:
-    crash = CrashLoop(tmp_path_factory.mktemp("crash-pg"))
+def loop(server_data_dir: Path) -> Iterator[CrashLoop]:
+    crash = CrashLoop(server_data_dir)
     try:
         crash.setup()
         yield crash
