@@ -52,20 +52,19 @@ def serve_cmd(
     """
     import uvicorn
 
+    from vete import deploy as deployer
     from vete.api import reads
     from vete.api.observe import configure_logging
     from vete.demo import load_demo
-    from vete.deploy import runner
-    from vete.deploy.source import vete_source
 
     configure_logging(log_level.upper())
     embedded = not get_settings().database_url
     url = resolve_database_url()
-    report = runner.deploy(
+    report = deployer.deploy(
         url,
-        vete_source(),
+        deployer.vete_source(),
         # The embedded database is a local dev copy: no pg_dump before each start.
-        runner.DeployOptions(yes=yes, backup=not embedded),
+        deployer.DeployOptions(yes=yes, backup=not embedded),
         lambda message, migration: err_console.print(
             f"deploy: {message}{' ' + migration.label if migration else ''}", highlight=False
         ),
