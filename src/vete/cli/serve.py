@@ -53,7 +53,7 @@ def serve_cmd(
     import uvicorn
 
     from vete import deploy as deployer
-    from vete.api import reads
+    from vete import reads
     from vete.api.observe import configure_logging
     from vete.demo import load_demo
 
@@ -109,7 +109,8 @@ def token_cmd(
     Signed with VETE_JWT_SECRET, or the secret `vete serve` keeps in the data directory.
     Use it as `Authorization: Bearer <token>`.
     """
-    from vete.api import mint_token, reads
+    from vete import reads
+    from vete.api import mint_token
     from vete.api.auth import shared_secret
 
     with connect(resolve_database_url()) as conn:

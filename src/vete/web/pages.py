@@ -18,8 +18,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vete import booking
-from vete.api import reads
+from vete import booking, reads
 from vete.api.deps import PublicDb, TenantId, UserDb, counted
 from vete.db.work import Work
 from vete.errors import Forbidden, InvalidInput, NotFound
