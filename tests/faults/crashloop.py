@@ -24,7 +24,8 @@ import httpx
 import psycopg
 import uvicorn
 
-from vete.api import Verifier, create_app, mint_token
+from vete.api import Verifier, mint_token
+from vete.app import create_app
 from vete.db import connect
 from vete.db.embedded import EmbeddedServer
 from vete.demo import load_demo

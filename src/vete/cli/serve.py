@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import subprocess
+import sys
 
 import typer
 
@@ -10,8 +11,6 @@ from vete.cli.output import console, err_console, print_json
 from vete.config import get_settings
 from vete.db import connect, resolve_database_url
 from vete.errors import NotFound
-
-DEMO_LOGIN_ENV = "VETE_DEMO_LOGIN"
 
 
 def serve_cmd(
@@ -55,11 +54,13 @@ def serve_cmd(
     from vete import deploy as deployer
     from vete import reads
     from vete.api.observe import configure_logging
+    from vete.app import app_from_settings
     from vete.demo import load_demo
 
     configure_logging(log_level.upper())
-    embedded = not get_settings().database_url
-    url = resolve_database_url()
+    settings = get_settings()
+    embedded = not settings.database_url
+    url = resolve_database_url(settings)
     report = deployer.deploy(
         url,
         deployer.vete_source(),
@@ -77,18 +78,27 @@ def serve_cmd(
         if load:
             summary = load_demo(conn)
             err_console.print(f"demo: {summary.clinics} clinics, {summary.profiles} profiles")
-    os.environ[DEMO_LOGIN_ENV] = "1" if demo else "0"
     if not demo:
         err_console.print("sign-in: with an access token (`vete serve --demo` for demo users)")
-    os.environ["DATABASE_URL"] = url
-    os.environ["VETE_POOL_SIZE"] = str(pool_size)
+    # What this command decided, passed on explicitly (never written into os.environ).
+    settings = settings.model_copy(
+        update={"database_url": url, "demo_login": demo, "pool_size": pool_size}
+    )
     err_console.print(f"serving on http://{host}:{port}/  (API docs: /docs)")
+    if workers > 1:
+        # uvicorn starts each worker from an import string: the workers read these
+        # settings from the environment this child process is given.
+        workers_cmd = [
+            sys.executable, "-m", "uvicorn", "vete.app:app_from_settings", "--factory",
+            "--host", host, "--port", str(port), "--workers", str(workers),
+            "--no-access-log", "--log-level", log_level,
+            "--proxy-headers", "--forwarded-allow-ips", forwarded_allow_ips,
+        ]  # fmt: skip
+        raise typer.Exit(subprocess.call(workers_cmd, env=settings.environment()))
     uvicorn.run(
-        "vete.api.app:app_from_env",
-        factory=True,
+        app_from_settings(settings),
         host=host,
         port=port,
-        workers=workers,
         log_config=None,
         access_log=False,
         log_level=log_level,

@@ -223,9 +223,10 @@ async def day_view(
 
 def mount(app: FastAPI) -> None:
     """Add the pages and their static files to ``app``; every page form refuses a post
-    from another site."""
-    from vete.web import shop, signin
+    from another site, and the pages' errors are answered as pages."""
+    from vete.web import errors, shop, signin
 
     for pages in (signin.router, router, shop.router):
         app.include_router(pages, dependencies=[Depends(refuse_cross_site)])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    errors.install(app)
