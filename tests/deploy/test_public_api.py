@@ -1,5 +1,6 @@
-"""The deployer's public surface is pinned: the CLI, the test plugin and the benchmarks use
-only ``vete.deploy``'s ``__all__``; its modules are internals (as httpx tests its API)."""
+"""The deployer's public surface is pinned: the CLI, the API, the proofs, the test plugin
+and the benchmarks use only ``vete.deploy``'s ``__all__``; its modules are internals (as
+httpx tests its public API)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ PUBLIC = [
     "DeployOptions",
     "DeployReport",
     "LintFinding",
+    "MigrationSet",
     "MigrationState",
     "Progress",
     "Source",
@@ -27,6 +29,7 @@ PUBLIC = [
     "VerifyReport",
     "adopt",
     "applied_rows",
+    "applied_rows_work",
     "apply_all",
     "apply_definitions",
     "checker_availability",

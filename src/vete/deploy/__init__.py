@@ -14,6 +14,7 @@ from __future__ import annotations
 from vete.deploy.adopt import AdoptOptions, AdoptReport, adopt
 from vete.deploy.apply import Timeouts, statements
 from vete.deploy.backup import Check, restore_into, sha256_of, take_backup
+from vete.deploy.files import MigrationSet
 from vete.deploy.lint import Finding as LintFinding
 from vete.deploy.lint import lint_migration
 from vete.deploy.maintain import VerifyReport, revert, revert_definition, verify
@@ -41,7 +42,7 @@ from vete.deploy.runner import (
     target_json,
 )
 from vete.deploy.source import Source, source_for, vete_source
-from vete.deploy.state import MigrationState, applied_rows, compare
+from vete.deploy.state import MigrationState, applied_rows, applied_rows_work, compare
 
 #: ``history_events(conn, limit=N)``: the deploy history, newest first.
 history_events = _history.events
@@ -57,6 +58,7 @@ __all__ = [
     "DeployOptions",
     "DeployReport",
     "LintFinding",
+    "MigrationSet",
     "MigrationState",
     "Progress",
     "Source",
@@ -64,6 +66,7 @@ __all__ = [
     "VerifyReport",
     "adopt",
     "applied_rows",
+    "applied_rows_work",
     "apply_all",
     "apply_definitions",
     "checker_availability",

@@ -52,7 +52,7 @@ class PgServer:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--vete-db-url",
-        default=os.environ.get("VETE_TEST_DATABASE_URL"),
+        default=Settings().test_database_url,
         help="libpq URL of the PostgreSQL to test against (env VETE_TEST_DATABASE_URL); "
         "default: vete's embedded server",
     )
