@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 
 import typer
@@ -86,15 +86,16 @@ def serve_cmd(
     )
     err_console.print(f"serving on http://{host}:{port}/  (API docs: /docs)")
     if workers > 1:
-        # uvicorn starts each worker from an import string: the workers read these
-        # settings from the environment this child process is given.
+        # uvicorn starts each worker from an import string: this process becomes uvicorn
+        # (same pid, so signals reach it), its workers reading these settings from the
+        # environment it is given.
         workers_cmd = [
             sys.executable, "-m", "uvicorn", "vete.app:app_from_settings", "--factory",
             "--host", host, "--port", str(port), "--workers", str(workers),
             "--no-access-log", "--log-level", log_level,
             "--proxy-headers", "--forwarded-allow-ips", forwarded_allow_ips,
         ]  # fmt: skip
-        raise typer.Exit(subprocess.call(workers_cmd, env=settings.environment()))
+        os.execve(sys.executable, workers_cmd, settings.environment())
     uvicorn.run(
         app_from_settings(settings),
         host=host,
