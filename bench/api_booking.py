@@ -73,7 +73,7 @@ def start_server(url: str, *, workers: int, pool_size: int) -> tuple[subprocess.
             sys.executable,
             "-m",
             "uvicorn",
-            "vete.api.app:app_from_env",
+            "vete.app:app_from_settings",
             "--factory",
             "--host",
             "127.0.0.1",

@@ -11,7 +11,7 @@ from psycopg import conninfo, sql
 from psycopg.rows import dict_row
 
 from vete.db import resolve_database_url
-from vete.migrations import apply_for_tests
+from vete.testing.plugin import apply_schema
 
 TENANT = "benchclinic"
 
@@ -26,7 +26,7 @@ def fresh_database(name: str, admin_url: str | None = None) -> str:
         )
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = conninfo.make_conninfo(admin_url, dbname=name)
-    apply_for_tests(url)
+    apply_schema(url)
     return url
 
 

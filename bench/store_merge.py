@@ -31,7 +31,7 @@ from psycopg import conninfo, sql
 from psycopg.types.json import Jsonb
 
 from vete.db import connect, resolve_database_url
-from vete.migrations import apply_for_tests
+from vete.testing.plugin import apply_schema
 
 QUERIES: Any = aiosql.from_path(Path(__file__).with_suffix(".sql"), "psycopg")
 TARGET = 0.8
@@ -88,7 +88,7 @@ def scratch_database(url: str) -> tuple[str, Callable[[], None]]:
     admin = psycopg.connect(url, autocommit=True)
     admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     target = conninfo.make_conninfo(url, dbname=name)
-    apply_for_tests(target)
+    apply_schema(target)
 
     def drop() -> None:
         admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))

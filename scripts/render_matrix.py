@@ -1,13 +1,16 @@
-"""Write the authorization matrix (vete.security.matrix) into docs/reliability.md."""
+"""Write the authorization matrix (tests.security.matrix) into docs/reliability.md."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from vete.security.matrix import render_markdown
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the matrix is test code: tests/security/matrix.py
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "reliability.md"
+from tests.security.matrix import render_markdown  # noqa: E402
+
+DOCS = ROOT / "docs" / "reliability.md"
 START, END = "<!-- matrix:start -->\n", "<!-- matrix:end -->\n"
 
 

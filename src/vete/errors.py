@@ -28,6 +28,18 @@ return (``SLOT_UNAVAILABLE`` …) so the HTTP layer can map them in one place.
         ├── TargetNotConfirmed a non-local target was not confirmed
         ├── AdoptRefused       the database is neither empty nor the original platform's
         └── AdoptConflicts     its data breaks a rule vete would enforce (adopt --resolve)
+
+The SQL functions answer a business failure as ``{success: false, error: CODE, message}``.
+Each such code is registered here once, to the exception it becomes — one registry for
+booking and store alike, looked up the way psycopg looks up a SQLSTATE
+(``psycopg.errors.lookup``)::
+
+    errors.lookup("SLOT_UNAVAILABLE")        # -> SlotUnavailable
+    errors.from_failure("SLOT_UNAVAILABLE", "taken")   # -> SlotUnavailable("taken")
+
+A new code the SQL returns is added to :data:`BUSINESS_CODES`; the test
+``tests/test_error_registry.py`` reads every code the deployed functions can return and
+fails on one that is not registered.
 """
 
 from __future__ import annotations
@@ -202,3 +214,66 @@ class AdoptConflicts(DeployError):
 
     exit_code = 19
     code = "ADOPT_CONFLICTS"
+
+
+#: Every business code vete's SQL functions return, registered once, to the exception it
+#: becomes (booking and store share this one table).
+BUSINESS_CODES: dict[str, type[VeteError]] = {
+    # booking (vete.failure)
+    "SLOT_UNAVAILABLE": SlotUnavailable,
+    "NOT_FOUND": NotFound,
+    "TENANT_NOT_FOUND": NotFound,
+    "PET_NOT_FOUND": NotFound,
+    "VET_NOT_FOUND": NotFound,
+    "SERVICE_NOT_FOUND": NotFound,
+    "UNAUTHORIZED": Forbidden,
+    "DURATION_NOT_ALLOWED": Forbidden,
+    "INVALID_STATUS": Conflict,
+    "INVALID_TRANSITION": Conflict,
+    "IDEMPOTENCY_CONFLICT": Conflict,
+    "INVALID_TIME": InvalidInput,
+    "NONEXISTENT_LOCAL_TIME": InvalidInput,
+    "INVALID_DURATION": InvalidInput,
+    "OUTSIDE_WORKING_HOURS": InvalidInput,
+    "OUTSIDE_SERVICE_HOURS": InvalidInput,
+    "DURING_BREAK": InvalidInput,
+    "VET_TIME_OFF": InvalidInput,
+    "REASON_REQUIRED": InvalidInput,
+    "UNKNOWN_STATUS": InvalidInput,
+    "INVALID_IDEMPOTENCY_KEY": InvalidInput,
+    "START_TOO_FAR_AHEAD": InvalidInput,
+    "TEXT_TOO_LONG": InvalidInput,
+    # store (vete.store_error)
+    "CUSTOMER_NOT_FOUND": NotFound,
+    "ITEM_NOT_FOUND": NotFound,
+    "OUT_OF_STOCK": OutOfStock,
+    "CART_EMPTY": Conflict,
+    "INVALID_ITEMS": InvalidInput,
+    "TOO_MANY_ITEMS": InvalidInput,
+    "INVALID_POLICY": InvalidInput,
+    "INVALID_INPUT": InvalidInput,
+}
+
+
+def lookup(code: str) -> type[VeteError]:
+    """The exception class registered for a business ``code``.
+
+    Raises :class:`KeyError` naming the code for one that is not registered, as
+    ``psycopg.errors.lookup`` does for an unknown SQLSTATE.
+    """
+    try:
+        return BUSINESS_CODES[code]
+    except KeyError:
+        raise KeyError(
+            f"business code {code!r} is not registered in vete.errors.BUSINESS_CODES"
+        ) from None
+
+
+def from_failure(code: str, message: str) -> VeteError:
+    """The exception for a SQL function's ``{success:false, error:code}`` answer.
+
+    A code the registry does not know is a bug between SQL and Python: it becomes the
+    base :class:`VeteError` (still carrying the code), never a known outcome.
+    """
+    cls = BUSINESS_CODES.get(code, VeteError)
+    return cls(message, code=code)

@@ -81,7 +81,7 @@ def test_a_vete_database_is_left_alone(database_factory: Callable[..., str]) -> 
 
 
 def test_the_original_functions_are_broken_before_adopt(original_url: str) -> None:
-    """The fixture behaves as ORIGINAL_SYSTEM.md measured: booking always fails, hidden."""
+    """The fixture behaves as docs/original.md records: booking always fails, hidden."""
     answer = rows(
         original_url,
         "SELECT public.book_appointment_atomic(p_tenant_id => 'adris',"

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.core import NotSet
 
 from tests.api.conftest import MARIA, SECRET
-from vete.api import Verifier, create_app, mint_token
+from vete.api import Verifier, mint_token
+from vete.app import create_app
 
 EXAMPLES = 60
 

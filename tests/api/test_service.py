@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import CONSULTA, MARIA, SECRET, assert_problem
-from vete.api import Verifier, create_app, mint_token
+from vete.api import Verifier, mint_token
+from vete.app import create_app
 
 
 def test_health_reports_database_and_migrations(client):
@@ -111,12 +112,12 @@ def test_metrics_need_the_operators_token(demo_url):
         assert "vete_http_requests_total" in r.text
 
 
-def test_app_from_env_takes_the_metrics_token_from_the_environment(demo_url, monkeypatch):
-    from vete.api.app import app_from_env
+def test_app_from_settings_takes_the_metrics_token_from_the_environment(demo_url, monkeypatch):
+    from vete.app import app_from_settings
 
-    monkeypatch.setattr("vete.db.resolve_database_url", lambda: demo_url)
+    monkeypatch.setenv("DATABASE_URL", demo_url)
     monkeypatch.setenv("VETE_METRICS_TOKEN", METRICS_TOKEN)
-    with TestClient(app_from_env(secret=SECRET)) as c:
+    with TestClient(app_from_settings(secret=SECRET)) as c:
         assert c.get("/metrics").status_code == 401
         ok = c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
         assert ok.status_code == 200

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from tests.booking.world import Clinic, as_user, count_rows, make_clinic, rpc
-from vete import booking
+from vete import booking, errors
 from vete.errors import Forbidden, InvalidInput, NotFound, SlotUnavailable
 
 ASU = ZoneInfo("America/Asuncion")
@@ -228,7 +228,7 @@ def test_retried_idempotency_key_returns_the_first_booking(
     )
     assert again == first
     # The same key for a different request is a conflict, not a silent replay.
-    with pytest.raises(booking.outcome.Conflict) as clash:
+    with pytest.raises(errors.Conflict) as clash:
         as_user(
             conn,
             clinic.owner,

@@ -12,7 +12,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from tests.booking.world import Clinic, as_user, book_consult, make_clinic, rpc
-from vete import booking
+from vete import booking, errors
 
 ASU = ZoneInfo("America/Asuncion")
 FIRST_DAY = date(2030, 2, 4)
@@ -165,7 +165,7 @@ def test_only_scheduled_or_confirmed_appointments_move(
             clinic.vet,
             lambda s=status: booking.set_status(conn, appointment_id=appointment, status=s),
         )
-    with pytest.raises(booking.outcome.Conflict) as refused:
+    with pytest.raises(errors.Conflict) as refused:
         as_user(
             conn,
             clinic.vet,
@@ -179,7 +179,7 @@ def test_cancel_frees_the_slot_at_once_and_records_who_and_why(
 ) -> None:
     day = fresh_day()
     appointment = book_for(conn, clinic, at(day, 9))
-    with pytest.raises(booking.outcome.InvalidInput) as no_reason:
+    with pytest.raises(errors.InvalidInput) as no_reason:
         as_user(
             conn, clinic.owner, lambda: booking.cancel(conn, appointment_id=appointment, reason=" ")
         )

@@ -24,12 +24,13 @@ import httpx
 import psycopg
 import uvicorn
 
-from vete.api import Verifier, create_app, mint_token
+from vete.api import Verifier, mint_token
+from vete.app import create_app
 from vete.db import connect
 from vete.db.embedded import EmbeddedServer
 from vete.demo import load_demo
-from vete.migrations import apply_for_tests
 from vete.proof.monitor import check_once
+from vete.testing.plugin import apply_schema
 
 SECRET = "crash-loop-secret-0123456789-0123456789"
 CARLOS = "a0000000-0000-4000-8000-000000000002"
@@ -122,7 +123,7 @@ class CrashLoop:
 
     def setup(self) -> None:
         self.url = self.server.ensure_running()
-        apply_for_tests(self.url)
+        apply_schema(self.url)
         with psycopg.connect(self.url) as conn:
             load_demo(conn)
             conn.execute(

@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import MARIA, SECRET, assert_problem
-from vete.api import Verifier, create_app, mint_token
+from vete.api import Verifier, mint_token
 from vete.api.deps import transaction
+from vete.app import create_app
 from vete.db import connect
 from vete.demo import load_demo
 from vete.errors import ServiceUnavailable

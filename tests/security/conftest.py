@@ -13,11 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import CARLOS, CONSULTA, FIRULAIS, MARIA, local, next_weekday
+from tests.security.matrix import Actor
 from vete import booking
-from vete.api import Verifier, create_app, mint_token
+from vete.api import Verifier, mint_token
+from vete.app import create_app
 from vete.db import connect
 from vete.demo import load_demo
-from vete.security.matrix import Actor
 from vete.session import act_as
 
 SECRET = "security-test-secret-0123456789-abcdef"

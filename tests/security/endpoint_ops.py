@@ -1,4 +1,4 @@
-"""One HTTP call per row of ``vete.security.matrix.ENDPOINTS``, against María's records."""
+"""One HTTP call per row of ``tests.security.matrix.ENDPOINTS``, against María's records."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One read per row of ``vete.security.matrix.TABLE_READS``, as PostgREST would make it:
+"""One read per row of ``tests.security.matrix.TABLE_READS``, as PostgREST would make it:
 the caller's role and JWT claims set in the transaction, then a plain statement, with
 privileges and row-level security deciding."""
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 import psycopg
 
 from tests.security.conftest import World
-from vete.security.matrix import Actor
+from tests.security.matrix import Actor
 from vete.session import act_as
 
 INVENTORY_OF = "SELECT 1 FROM store_inventory WHERE tenant_id = 'adris' AND product_id = %s"

@@ -1,4 +1,4 @@
-"""One SQL function call per row of ``vete.security.matrix.SQL_FUNCTIONS``, as each caller.
+"""One SQL function call per row of ``tests.security.matrix.SQL_FUNCTIONS``, as each caller.
 
 Arguments are hostile where the function takes an identity: the cart functions are asked
 for María's cart (``p_customer_id``), booking claims ``p_booked_by`` = María, reschedule
@@ -17,9 +17,9 @@ import psycopg
 
 from tests.api.conftest import CARLOS, CONSULTA, FIRULAIS, MARIA
 from tests.security.conftest import World
+from tests.security.matrix import Actor
 from vete import booking, store
 from vete.errors import VeteError
-from vete.security.matrix import Actor
 from vete.session import act_as
 
 Call = Callable[[psycopg.Connection[Any], World, UUID | None], Any]

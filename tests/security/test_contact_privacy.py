@@ -91,7 +91,7 @@ def test_everyone_reads_the_clinics_vets_by_name_only(
 def test_the_vets_endpoint_answers_names_only(
     client: TestClient, headers_for: Any, user_id: UUID | None
 ) -> None:
-    from vete.security.matrix import ACTORS
+    from tests.security.matrix import ACTORS
 
     actor = next(a for a in ACTORS if a.user_id == user_id)
     response = client.get("/api/clinics/adris/vets", headers=headers_for(actor))
@@ -104,7 +104,7 @@ def test_the_vets_endpoint_answers_names_only(
 def test_an_owner_still_sees_the_vets_name_on_their_appointments(
     world: World, client: TestClient, headers_for: Any
 ) -> None:
-    from vete.security.matrix import ACTORS
+    from tests.security.matrix import ACTORS
 
     appointment = world.appointment()
     maria = next(a for a in ACTORS if a.user_id == MARIA)

@@ -1,4 +1,4 @@
-"""The authorization matrix, one generated case per cell of ``vete.security.matrix``."""
+"""The authorization matrix, one generated case per cell of ``tests.security.matrix``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from tests.security import read_ops, sql_ops
 from tests.security.endpoint_ops import OPS
-from vete.security.matrix import (
+from tests.security.matrix import (
     ACTORS,
     CLIENT_HELPERS,
     ENDPOINTS,

@@ -6,9 +6,9 @@ import pytest
 
 from tests.security.conftest import SECRET
 from tests.security.endpoint_ops import OPS
+from tests.security.matrix import ACTORS, ENDPOINTS
 from vete.api import mint_token
 from vete.api.deps import SESSION_COOKIE
-from vete.security.matrix import ACTORS, ENDPOINTS
 
 #: Endpoints that take no user's token answer as they would without one.
 TOKENLESS = {"GET /health": 200, "GET /metrics": 401}

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.store.conftest import Conn, Shop, make_shop
-from vete.api import reads
+from vete import reads
 from vete.session import Role, act_as
 
 

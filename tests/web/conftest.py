@@ -13,8 +13,9 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from vete.api import Verifier, create_app
+from vete.api import Verifier
 from vete.api.deps import SESSION_COOKIE
+from vete.app import create_app
 from vete.db import connect
 from vete.demo import load_demo
 

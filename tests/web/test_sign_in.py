@@ -95,17 +95,17 @@ def test_without_demo_an_access_token_signs_in(no_demo):
     no_demo.cookies.clear()
 
 
-def test_app_from_env_offers_the_demo_sign_in_only_when_asked(monkeypatch, demo_url):
-    from vete.api.app import app_from_env
-
-    monkeypatch.setattr("vete.db.resolve_database_url", lambda: demo_url)
-    monkeypatch.delenv("VETE_DEMO_LOGIN", raising=False)
+def test_the_settings_offer_the_demo_sign_in_only_when_asked(monkeypatch, demo_url):
     from fastapi.testclient import TestClient
 
-    with TestClient(app_from_env(secret=SECRET)) as c:
+    from vete.app import app_from_settings
+    from vete.config import Settings
+
+    monkeypatch.delenv("VETE_DEMO_LOGIN", raising=False)
+    with TestClient(app_from_settings(Settings(DATABASE_URL=demo_url), secret=SECRET)) as c:
         assert "data-email" not in c.get("/login").text
-    monkeypatch.setenv("VETE_DEMO_LOGIN", "1")
-    with TestClient(app_from_env(secret=SECRET)) as c:
+    asked = Settings(DATABASE_URL=demo_url, VETE_DEMO_LOGIN=True)
+    with TestClient(app_from_settings(asked, secret=SECRET)) as c:
         assert 'data-email="maria@demo.vete"' in c.get("/login").text
 
 

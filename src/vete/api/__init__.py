@@ -1,6 +1,9 @@
-"""vete's HTTP API: FastAPI app, JWT auth, one transaction per request, problem+json errors."""
+"""vete's HTTP API: FastAPI app, JWT auth, one transaction per request, problem+json errors.
 
-from vete.api.app import create_app
+The whole application (the API and the web pages) is :func:`vete.app.create_app`.
+"""
+
+from vete.api.app import create_api
 from vete.api.auth import Identity, Verifier, mint_token
 
-__all__ = ["Identity", "Verifier", "create_app", "mint_token"]
+__all__ = ["Identity", "Verifier", "create_api", "mint_token"]

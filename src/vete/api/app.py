@@ -1,23 +1,24 @@
-"""The FastAPI application: the JSON API under /api, the web pages under /, /health, /metrics."""
+"""The JSON API as a FastAPI application: /api, /health, /metrics, /docs.
+
+The API knows nothing of the web pages: :func:`vete.app.create_app` adds them to it.
+"""
 
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 
 from vete import __version__
 from vete.api import problems
-from vete.api.auth import Verifier, shared_secret, verifier_from_env
+from vete.api.auth import Verifier, shared_secret, verifier_from_settings
 from vete.api.deps import AppState
 from vete.api.observe import Metrics, ObserveMiddleware
 from vete.api.routes import appointments, cart, clinics, health
 from vete.db import make_async_pool
-from vete.deploy.source import vete_source
+from vete.deploy import vete_source
 
 DESCRIPTION = """\
 Booking and store for veterinary clinics. Send `Authorization: Bearer <JWT>` (HS256 with the
@@ -27,7 +28,7 @@ may do what. Errors are `application/problem+json` with the business `code`.
 """
 
 
-def create_app(
+def create_api(
     database_url: str,
     *,
     verifier: Verifier | None = None,
@@ -39,7 +40,7 @@ def create_app(
     demo_login: bool = False,
     metrics_token: str | None = None,
 ) -> FastAPI:
-    """The app; the connection pool opens at startup and closes at shutdown."""
+    """The API app; the connection pool opens at startup and closes at shutdown."""
     secret = secret or shared_secret()
     metrics = Metrics()
 
@@ -54,7 +55,7 @@ def create_app(
         )
         app.state.vete = AppState(
             pool=pool,
-            verifier=verifier or verifier_from_env(),
+            verifier=verifier or verifier_from_settings(),
             metrics=metrics,
             migrations=vete_source().load(),
             secret=secret,
@@ -89,22 +90,5 @@ def create_app(
     problems.install(app)
     for router in (clinics.router, appointments.router, cart.router, health.router):
         app.include_router(router)
-    from vete.web import pages
-
-    pages.mount(app)
     app.add_middleware(ObserveMiddleware, metrics=metrics)
     return app
-
-
-def app_from_env(**kwargs: Any) -> FastAPI:
-    """The app on ``DATABASE_URL`` (or the embedded server), for ``uvicorn --factory``.
-
-    ``VETE_DEMO_LOGIN=1`` offers the demo sign-in (``vete serve --demo`` sets it);
-    ``VETE_METRICS_TOKEN`` serves /metrics to that bearer; ``VETE_POOL_SIZE`` sizes the pool.
-    """
-    from vete.db import resolve_database_url
-
-    kwargs.setdefault("demo_login", os.environ.get("VETE_DEMO_LOGIN") == "1")
-    kwargs.setdefault("metrics_token", os.environ.get("VETE_METRICS_TOKEN") or None)
-    kwargs.setdefault("pool_size", int(os.environ.get("VETE_POOL_SIZE") or 10))
-    return create_app(resolve_database_url(), **kwargs)

@@ -19,7 +19,7 @@ from uuid import UUID
 
 import jwt
 
-from vete.config import get_settings
+from vete.config import Settings, get_settings
 from vete.errors import ConfigError, Unauthenticated
 from vete.session import ROLES, Role
 
@@ -161,12 +161,12 @@ def mint_token(
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def shared_secret(data_dir: Path | None = None) -> str:
+def shared_secret(data_dir: Path | None = None, settings: Settings | None = None) -> str:
     """``VETE_JWT_SECRET``, else the secret stored in the data dir (created on first use)."""
-    env = os.environ.get("VETE_JWT_SECRET")
-    if env:
-        return env
-    path = (data_dir or get_settings().data_dir) / SECRET_FILE
+    settings = settings or get_settings()
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    path = (data_dir or settings.data_dir) / SECRET_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -179,11 +179,11 @@ def shared_secret(data_dir: Path | None = None) -> str:
     return path.read_text().strip()
 
 
-def verifier_from_env(data_dir: Path | None = None) -> Verifier:
-    """The verifier the environment configures: the shared secret plus any JWKS."""
-    jwks_file = os.environ.get("VETE_JWKS_FILE")
+def verifier_from_settings(settings: Settings | None = None) -> Verifier:
+    """The verifier the settings configure: the shared secret plus any JWKS."""
+    settings = settings or get_settings()
     return Verifier(
-        secret=shared_secret(data_dir),
-        jwks_file=Path(jwks_file) if jwks_file else None,
-        jwks_url=os.environ.get("VETE_JWKS_URL") or None,
+        secret=shared_secret(settings=settings),
+        jwks_file=settings.jwks_file,
+        jwks_url=settings.jwks_url or None,
     )

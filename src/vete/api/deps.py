@@ -30,7 +30,7 @@ from vete.api.observe import Metrics
 from vete.api.problems import is_page
 from vete.api.tokens import act_as_caller_work
 from vete.db.work import Work, arun
-from vete.deploy.files import MigrationSet
+from vete.deploy import MigrationSet
 from vete.errors import ServiceUnavailable, Unauthenticated, VeteError
 
 #: Cookie holding the demo sign-in's token (web pages only; the API takes Bearer tokens).

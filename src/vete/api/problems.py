@@ -3,18 +3,20 @@
 Business codes keep their name in ``code``; the status follows the error class
 (``SLOT_UNAVAILABLE`` → 409, not found → 404, forbidden → 403, invalid → 422). Anything
 unexpected becomes a bare 500 problem with the request id and no stack trace.
+
+The web pages answer the same errors as HTML (:mod:`vete.web.errors`, installed over
+these handlers when the pages are mounted); nothing here knows about pages.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote
 
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vete.errors import (
@@ -82,20 +84,17 @@ def is_page(request: Request) -> bool:
     return not (path.startswith(("/api/", "/health", "/metrics", "/openapi", "/docs")))
 
 
-async def vete_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, VeteError)
+def classify(exc: VeteError) -> tuple[int, str]:
+    """:func:`status_for`, logging a vete error no class maps (a 500) on the way."""
     status, title = status_for(exc)
     if status == 500:
         log.error("unmapped vete error %s: %s", exc.code, exc)
-    if is_page(request) and status == 401:
-        # A page visited without (or with an expired) demo sign-in: go and sign in.
-        response = RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        response.delete_cookie("vete_session", path="/")
-        return response
-    if is_page(request):
-        from vete.web.render import error_page
+    return status, title
 
-        return error_page(request, status=status, code=exc.code, detail=exc.message)
+
+async def vete_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, VeteError)
+    status, title = classify(exc)
     return problem(request, status=status, title=title, detail=exc.message, code=exc.code)
 
 
@@ -122,17 +121,18 @@ def data_problem(exc: psycopg.DataError) -> str:
     return text if sqlstate is None else f"{text} (SQLSTATE {sqlstate})"
 
 
-async def database_error(request: Request, exc: Exception) -> Response:
+def database_failure(exc: Exception) -> VeteError:
     """Lost or refused database connections are a 503; bad values (SQLSTATE 22) a 422."""
     if isinstance(exc, psycopg.DataError):
         # The server's own words go to the log (with the request id), not to the caller.
         log.info("value refused by the database: %s", _first_line(exc))
-        return await vete_error(request, InvalidInput(data_problem(exc), code="INVALID_INPUT"))
+        return InvalidInput(data_problem(exc), code="INVALID_INPUT")
     log.warning("database unavailable: %s", _first_line(exc))
-    return await vete_error(
-        request,
-        ServiceUnavailable("database unavailable; retry shortly", code="DATABASE_UNAVAILABLE"),
-    )
+    return ServiceUnavailable("database unavailable; retry shortly", code="DATABASE_UNAVAILABLE")
+
+
+async def database_error(request: Request, exc: Exception) -> Response:
+    return await vete_error(request, database_failure(exc))
 
 
 def _first_line(exc: Exception) -> str:
@@ -140,17 +140,19 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-async def validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
+def validation_errors(exc: RequestValidationError) -> tuple[list[dict[str, Any]], str]:
+    """The refused fields (``loc``, ``msg``, ``type``) and one line naming them all."""
     errors = [
         {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))}
         for e in exc.errors()
     ]
     detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-    if is_page(request):
-        from vete.web.render import error_page
+    return errors, detail
 
-        return error_page(request, status=422, code="INVALID_INPUT", detail=detail)
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors, detail = validation_errors(exc)
     return problem(
         request,
         status=422,
@@ -161,15 +163,16 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
-async def http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StarletteHTTPException)
-    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHENTICATED"}.get(
+def http_code(exc: StarletteHTTPException) -> str:
+    """The business-style code of an HTTP error (``NOT_FOUND``, ``HTTP_418`` …)."""
+    return {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHENTICATED"}.get(
         exc.status_code, f"HTTP_{exc.status_code}"
     )
-    if is_page(request) and exc.status_code == 404:
-        from vete.web.render import error_page
 
-        return error_page(request, status=404, code=code, detail=str(exc.detail))
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = http_code(exc)
     return problem(
         request, status=exc.status_code, title=str(exc.detail), detail=str(exc.detail), code=code
     )

@@ -11,7 +11,8 @@ Each call blocks on a psycopg ``Connection``; its ``*_work`` twin is the same wo
 async connection (:func:`vete.db.work.arun`), which is how the HTTP API calls it.
 
 Business outcomes raise the exceptions of :mod:`vete.errors` carrying the SQL code
-(``SLOT_UNAVAILABLE`` …, see :data:`ERROR_CODES`); anything else is a bug and surfaces.
+(``SLOT_UNAVAILABLE`` …, registered in :data:`vete.errors.BUSINESS_CODES`); anything
+else is a bug and surfaces.
 """
 
 from vete.booking.appointments import (
@@ -35,11 +36,9 @@ from vete.booking.models import (
     Status,
     StatusChange,
 )
-from vete.booking.outcome import ERROR_CODES
 
 __all__ = [
     "ACTIVE_STATUSES",
-    "ERROR_CODES",
     "MAX_IDEMPOTENCY_KEY_CHARS",
     "MAX_TEXT_CHARS",
     "Booking",

@@ -7,12 +7,11 @@ from typing import Any
 
 import typer
 
+from vete import deploy as deployer
 from vete.cli.common import BACKUP_DIR_OPT, CHECK_OPT, JSON_OPT, NO_BACKUP_OPT, backup_check
 from vete.cli.deploy import _confirm_on_terminal
 from vete.cli.output import console, err_console, print_json
 from vete.db import resolve_database_url
-from vete.deploy import adopt as adopting
-from vete.deploy import apply as applying
 from vete.errors import AdoptConflicts
 
 
@@ -42,14 +41,14 @@ def adopt(
     satisfied. Undo: vete db revert --set vete-adopt --to 0. Exit codes as deploy, plus
     18 not the original's database, 19 conflicting rows found (nothing changed).
     """
-    options = adopting.AdoptOptions(
+    options = deployer.AdoptOptions(
         yes=yes,
         resolve=resolve,
         backup=not no_backup,
         backup_check=backup_check(check),
         backup_dir=backup_dir,
         rehearse=rehearse,
-        timeouts=applying.Timeouts(lock_timeout=lock_timeout),
+        timeouts=deployer.Timeouts(lock_timeout=lock_timeout),
         confirm=_confirm_on_terminal,
     )
 
@@ -58,7 +57,7 @@ def adopt(
             err_console.print(f"[dim]{step}[/]", highlight=False)
 
     try:
-        report = adopting.adopt(resolve_database_url(), options, progress)
+        report = deployer.adopt(resolve_database_url(), options, progress)
     except AdoptConflicts as exc:
         if as_json:
             print_json({"ok": False, "error": exc.code, "message": str(exc)})
@@ -69,7 +68,7 @@ def adopt(
     _print(report)
 
 
-def _print(report: adopting.AdoptReport) -> None:
+def _print(report: deployer.AdoptReport) -> None:
     kind = report.recognised.get("kind")
     if not report.changed:
         console.print(f"[green]nothing to adopt[/]: database is {kind}")

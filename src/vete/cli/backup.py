@@ -6,11 +6,10 @@ from pathlib import Path
 
 import typer
 
+from vete import deploy as deployer
 from vete.cli.common import BACKUP_DIR_OPT, CHECK_OPT, JSON_OPT, backup_check
 from vete.cli.output import console, print_json
 from vete.db import describe_target, resolve_database_url
-from vete.deploy import backup as backups
-from vete.deploy import runner
 from vete.errors import TargetNotConfirmed
 
 
@@ -21,11 +20,11 @@ def backup(
 ) -> None:
     """pg_dump (custom format) with sha256, size and duration recorded, then proven."""
     url = resolve_database_url()
-    taken = backups.take_backup(url, directory=directory, check=backup_check(check))
-    with runner.deploy_connection(url) as conn:
-        runner.ensure_history(conn)
+    taken = deployer.take_backup(url, directory=directory, check=backup_check(check))
+    with deployer.deploy_connection(url) as conn:
+        deployer.ensure_history(conn)
         with conn.transaction():
-            runner.record_event(conn, "backup", set_name=None, ok=True, detail=taken.as_json())
+            deployer.record_event(conn, "backup", set_name=None, ok=True, detail=taken.as_json())
     if as_json:
         print_json(taken.as_json())
         return
@@ -48,7 +47,7 @@ def restore(
     The file's sha256 is checked against the one recorded beside it when there is one.
     """
     url = resolve_database_url()
-    with runner.deploy_connection(url) as conn:
+    with deployer.deploy_connection(url) as conn:
         target = describe_target(conn)
     question = f"Replace the objects in {target.label()} with {path.name}?"
     if not yes and not typer.confirm(question, default=False):
@@ -58,16 +57,18 @@ def restore(
         import json
 
         expected = json.loads(recorded.read_text())["sha256"]
-        if backups.sha256_of(path) != expected:
+        if deployer.sha256_of(path) != expected:
             from vete.errors import BackupFailed
 
             raise BackupFailed(f"{path.name}: sha256 differs from the one recorded at backup time")
-    backups.restore_into(path, url, clean=True)
-    with runner.deploy_connection(url) as conn:
-        runner.ensure_history(conn)
+    deployer.restore_into(path, url, clean=True)
+    with deployer.deploy_connection(url) as conn:
+        deployer.ensure_history(conn)
         with conn.transaction():
-            runner.record_event(conn, "restore", set_name=None, ok=True, detail={"path": str(path)})
+            deployer.record_event(
+                conn, "restore", set_name=None, ok=True, detail={"path": str(path)}
+            )
     if as_json:
-        print_json({"restored": str(path), "target": runner.target_json(target)})
+        print_json({"restored": str(path), "target": deployer.target_json(target)})
     else:
         console.print(f"[green]restored[/] {path.name} into {target.label()}")

@@ -7,8 +7,7 @@ from typing import Any
 
 import typer
 
-from vete.deploy.backup import Check
-from vete.deploy.source import Source, source_for
+from vete.deploy import Check, Source, source_for
 
 JSON_OPT = typer.Option(False, "--json", help="Print one JSON document instead of text.")
 DIR_OPT = typer.Option(

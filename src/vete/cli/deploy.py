@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from vete import deploy as deployer
 from vete.cli.common import (
     BACKUP_DIR_OPT,
     CHECK_OPT,
@@ -24,11 +25,6 @@ from vete.cli.common import (
 )
 from vete.cli.output import console, err_console, print_json
 from vete.db import Target, describe_target, resolve_database_url
-from vete.deploy import apply as applying
-from vete.deploy import lint as linting
-from vete.deploy import maintain, plpgsql_check, redefine, runner
-from vete.deploy.queries import history
-from vete.deploy.state import applied_rows, compare
 from vete.errors import ChecksumMismatch, LintFailed, VerifyFailed
 
 
@@ -42,16 +38,16 @@ def status(
     source = pick_source(directory, set_name)
     mset = source.load()
     url = resolve_database_url()
-    with runner.deploy_connection(url) as conn:
+    with deployer.deploy_connection(url) as conn:
         target = describe_target(conn)
-        states = compare(mset, applied_rows(conn, source.set_name))
-        definitions = redefine.states(conn, mset, source.set_name)
-        checker = plpgsql_check.availability(conn)
+        states = deployer.compare(mset, deployer.applied_rows(conn, source.set_name))
+        definitions = deployer.definition_states(conn, mset, source.set_name)
+        checker = deployer.checker_availability(conn)
     changed = [s for s in states if s.state == "changed"]
     if as_json:
         print_json(
             {
-                "target": runner.target_json(target),
+                "target": deployer.target_json(target),
                 "migration_set": source.set_name,
                 "migrations": as_rows(states),
                 "definitions": as_rows(definitions),
@@ -95,13 +91,17 @@ def plan(
     """What deploy would do, in order, with lint findings. Changes nothing."""
     source = pick_source(directory, set_name)
     mset = source.load()
-    with runner.deploy_connection(resolve_database_url()) as conn:
+    with deployer.deploy_connection(resolve_database_url()) as conn:
         target = describe_target(conn)
-        pending = runner.pending_of(mset, compare(mset, applied_rows(conn, source.set_name)))
-        definitions = redefine.states(conn, mset, source.set_name)
-        redefined = [d.as_migration() for d in redefine.to_apply(mset, definitions)]
-        findings = runner.lint_pending(conn, pending + redefined, target, set_name=source.set_name)
-        checker = plpgsql_check.availability(conn)
+        pending = deployer.pending_of(
+            mset, deployer.compare(mset, deployer.applied_rows(conn, source.set_name))
+        )
+        definitions = deployer.definition_states(conn, mset, source.set_name)
+        redefined = [d.as_migration() for d in deployer.definitions_to_apply(mset, definitions)]
+        findings = deployer.lint_pending(
+            conn, pending + redefined, target, set_name=source.set_name
+        )
+        checker = deployer.checker_availability(conn)
     # After every versioned migration, in dependency order (docs/deploy.md, "Definitions").
     planned = [d for d in definitions if d.state != "applied"]
     steps = [
@@ -112,14 +112,14 @@ def plan(
             "expect_notices": list(m.expect_notices),
             "verify": m.verify_sql is not None,
             "revert": m.revert_sql is not None,
-            "statements": len(applying.statements(m)),
+            "statements": len(deployer.statements(m)),
         }
         for m in pending
     ]
     if as_json:
         print_json(
             {
-                "target": runner.target_json(target),
+                "target": deployer.target_json(target),
                 "pending": steps,
                 "definitions": as_rows(planned),
                 "lint": as_rows(findings),
@@ -170,18 +170,18 @@ def lint(
         findings = [
             f
             for m in chosen
-            for f in linting.lint_migration(
-                m, require_grants=runner.grants_required(source.set_name, m)
+            for f in deployer.lint_migration(
+                m, require_grants=deployer.grants_required(source.set_name, m)
             )
         ]
-        checker = plpgsql_check.NO_SERVER
+        checker = deployer.CHECKER_NO_SERVER
     else:
-        with runner.deploy_connection(resolve_database_url()) as conn:
+        with deployer.deploy_connection(resolve_database_url()) as conn:
             target = describe_target(conn)
-            states = compare(mset, applied_rows(conn, source.set_name))
-            chosen = list(mset.migrations) if all_files else runner.pending_of(mset, states)
-            findings = runner.lint_pending(conn, chosen, target, set_name=source.set_name)
-            checker = plpgsql_check.availability(conn)
+            states = deployer.compare(mset, deployer.applied_rows(conn, source.set_name))
+            chosen = list(mset.migrations) if all_files else deployer.pending_of(mset, states)
+            findings = deployer.lint_pending(conn, chosen, target, set_name=source.set_name)
+            checker = deployer.checker_availability(conn)
     if as_json:
         print_json(
             {
@@ -208,7 +208,7 @@ def lint(
 
 
 def _print_definitions(
-    states: list[redefine.DefinitionState], heading: str = "definitions"
+    states: list[deployer.DefinitionState], heading: str = "definitions"
 ) -> None:
     if not states:
         return
@@ -222,7 +222,7 @@ def _print_definitions(
         console.print(line, highlight=False)
 
 
-def _print_checker(checker: plpgsql_check.Availability) -> None:
+def _print_checker(checker: deployer.CheckerAvailability) -> None:
     colour = "green" if checker.usable else "yellow"
     console.print(f"  [{colour}]{checker.describe()}[/]", highlight=False)
 
@@ -231,7 +231,7 @@ def _print_static_findings(applied: list[dict[str, Any]]) -> None:
     """plpgsql_check's warnings on what was deployed (errors refused the migration)."""
     for entry in applied:
         for f in entry.get("plpgsql_check", {}).get("findings", []):
-            finding = plpgsql_check.Finding(**f)
+            finding = deployer.CheckerFinding(**f)
             at = f"{finding.file}:{finding.file_line}" if finding.file_line else finding.file
             console.print(
                 f"  [yellow]plpgsql_check {finding.level}[/] {at} {finding.where()}:"
@@ -240,7 +240,7 @@ def _print_static_findings(applied: list[dict[str, Any]]) -> None:
             )
 
 
-def _print_findings(findings: list[linting.Finding]) -> None:
+def _print_findings(findings: list[deployer.LintFinding]) -> None:
     for f in findings:
         colour = "red" if f.level == "error" else "yellow"
         console.print(
@@ -295,7 +295,7 @@ def deploy(
     11 lock busy, 12 an applied file was edited, 13 verify failed, 14 backup failed,
     15 lint errors, 16 bad migration files, 17 non-local target not confirmed.
     """
-    options = runner.DeployOptions(
+    options = deployer.DeployOptions(
         yes=yes,
         lock_url=lock_url,
         lock_wait_s=lock_wait,
@@ -304,7 +304,7 @@ def deploy(
         backup_dir=backup_dir,
         rehearse=rehearse,
         allow_lint_errors=allow_lint_errors,
-        timeouts=applying.Timeouts(lock_timeout=lock_timeout, statement_timeout=statement_timeout),
+        timeouts=deployer.Timeouts(lock_timeout=lock_timeout, statement_timeout=statement_timeout),
         confirm=_confirm_on_terminal,
     )
     source = pick_source(directory, set_name)
@@ -326,7 +326,7 @@ def deploy(
             if not as_json and step == "applied":
                 console.print(f"[green]applied[/] {migration.label}")
 
-        report = runner.deploy(url, source, options, progress)
+        report = deployer.deploy(url, source, options, progress)
     if as_json:
         print_json(report.as_json())
         return
@@ -336,7 +336,7 @@ def deploy(
             f"backup {b['path']} ({b['size_bytes']} bytes, sha256 {b['sha256'][:12]}…,"
             f" proven by {b['check']})"
         )
-    _print_findings([linting.Finding(**f) for f in report.lint]) if report.lint else None
+    _print_findings([deployer.LintFinding(**f) for f in report.lint]) if report.lint else None
     _print_static_findings(report.applied)
     if report.applied and report.plpgsql_check.get("usable"):
         checked = sum(len(a["plpgsql_check"]["checked"]) for a in report.applied)
@@ -352,7 +352,7 @@ def deploy(
             f" {len(report.definitions)} definition(s)[/] in {report.duration_s}s"
         )
     for key in report.retired:
-        console.print(f"retired {redefine.label_of(key)} (removed; its objects are gone)")
+        console.print(f"retired {deployer.label_of(key)} (removed; its objects are gone)")
 
 
 def verify(
@@ -363,9 +363,9 @@ def verify(
     The check the runbook should have had. Exit code 13 when anything fails.
     """
     source = pick_source(directory, set_name)
-    with runner.deploy_connection(resolve_database_url()) as conn:
-        runner.ensure_history(conn)
-        report = maintain.verify(conn, source)
+    with deployer.deploy_connection(resolve_database_url()) as conn:
+        deployer.ensure_history(conn)
+        report = deployer.verify(conn, source)
     if as_json:
         print_json({"ok": report.ok, "checked": report.checked, "failures": report.failures})
     else:
@@ -403,10 +403,10 @@ def revert(
     if definition is not None:
         _revert_definition(source, definition, drop_new=drop_new, as_json=as_json)
         return
-    with runner.deploy_connection(resolve_database_url()) as conn:
-        runner.ensure_history(conn)
-        done = maintain.revert(
-            conn, source, to_version=to, timeouts=applying.Timeouts(), drop_new=drop_new
+    with deployer.deploy_connection(resolve_database_url()) as conn:
+        deployer.ensure_history(conn)
+        done = deployer.revert(
+            conn, source, to_version=to, timeouts=deployer.Timeouts(), drop_new=drop_new
         )
     if as_json:
         print_json({"reverted": done})
@@ -416,10 +416,10 @@ def revert(
 
 
 def _revert_definition(source: Any, key: str, *, drop_new: bool, as_json: bool) -> None:
-    with runner.deploy_connection(resolve_database_url()) as conn:
-        runner.ensure_history(conn)
-        done = maintain.revert_definition(
-            conn, source, key, timeouts=applying.Timeouts(), drop_new=drop_new
+    with deployer.deploy_connection(resolve_database_url()) as conn:
+        deployer.ensure_history(conn)
+        done = deployer.revert_definition(
+            conn, source, key, timeouts=deployer.Timeouts(), drop_new=drop_new
         )
     if as_json:
         print_json({"reverted_definition": done})
@@ -435,9 +435,9 @@ def _revert_definition(source: Any, key: str, *, drop_new: bool, as_json: bool) 
 
 def history_cmd(limit: int = typer.Option(50, "--limit"), as_json: bool = JSON_OPT) -> None:
     """The append-only event log: backup, deploy, verify, revert, fail — when, who, from where."""
-    with runner.deploy_connection(resolve_database_url()) as conn:
-        runner.ensure_history(conn)
-        events = list(history.events(conn, limit=limit))
+    with deployer.deploy_connection(resolve_database_url()) as conn:
+        deployer.ensure_history(conn)
+        events = list(deployer.history_events(conn, limit=limit))
     if as_json:
         print_json(events)
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import typer
 
@@ -10,8 +11,6 @@ from vete.cli.output import console, err_console, print_json
 from vete.config import get_settings
 from vete.db import connect, resolve_database_url
 from vete.errors import NotFound
-
-DEMO_LOGIN_ENV = "VETE_DEMO_LOGIN"
 
 
 def serve_cmd(
@@ -52,20 +51,21 @@ def serve_cmd(
     """
     import uvicorn
 
-    from vete.api import reads
+    from vete import deploy as deployer
+    from vete import reads
     from vete.api.observe import configure_logging
+    from vete.app import app_from_settings
     from vete.demo import load_demo
-    from vete.deploy import runner
-    from vete.deploy.source import vete_source
 
     configure_logging(log_level.upper())
-    embedded = not get_settings().database_url
-    url = resolve_database_url()
-    report = runner.deploy(
+    settings = get_settings()
+    embedded = not settings.database_url
+    url = resolve_database_url(settings)
+    report = deployer.deploy(
         url,
-        vete_source(),
+        deployer.vete_source(),
         # The embedded database is a local dev copy: no pg_dump before each start.
-        runner.DeployOptions(yes=yes, backup=not embedded),
+        deployer.DeployOptions(yes=yes, backup=not embedded),
         lambda message, migration: err_console.print(
             f"deploy: {message}{' ' + migration.label if migration else ''}", highlight=False
         ),
@@ -78,18 +78,28 @@ def serve_cmd(
         if load:
             summary = load_demo(conn)
             err_console.print(f"demo: {summary.clinics} clinics, {summary.profiles} profiles")
-    os.environ[DEMO_LOGIN_ENV] = "1" if demo else "0"
     if not demo:
         err_console.print("sign-in: with an access token (`vete serve --demo` for demo users)")
-    os.environ["DATABASE_URL"] = url
-    os.environ["VETE_POOL_SIZE"] = str(pool_size)
+    # What this command decided, passed on explicitly (never written into os.environ).
+    settings = settings.model_copy(
+        update={"database_url": url, "demo_login": demo, "pool_size": pool_size}
+    )
     err_console.print(f"serving on http://{host}:{port}/  (API docs: /docs)")
+    if workers > 1:
+        # uvicorn starts each worker from an import string: this process becomes uvicorn
+        # (same pid, so signals reach it), its workers reading these settings from the
+        # environment it is given.
+        workers_cmd = [
+            sys.executable, "-m", "uvicorn", "vete.app:app_from_settings", "--factory",
+            "--host", host, "--port", str(port), "--workers", str(workers),
+            "--no-access-log", "--log-level", log_level,
+            "--proxy-headers", "--forwarded-allow-ips", forwarded_allow_ips,
+        ]  # fmt: skip
+        os.execve(sys.executable, workers_cmd, settings.environment())
     uvicorn.run(
-        "vete.api.app:app_from_env",
-        factory=True,
+        app_from_settings(settings),
         host=host,
         port=port,
-        workers=workers,
         log_config=None,
         access_log=False,
         log_level=log_level,
@@ -110,7 +120,8 @@ def token_cmd(
     Signed with VETE_JWT_SECRET, or the secret `vete serve` keeps in the data directory.
     Use it as `Authorization: Bearer <token>`.
     """
-    from vete.api import mint_token, reads
+    from vete import reads
+    from vete.api import mint_token
     from vete.api.auth import shared_secret
 
     with connect(resolve_database_url()) as conn:

@@ -31,7 +31,7 @@ ADOPT_SET = "vete-adopt"
 ADOPT_DIR = Path(__file__).parent / "adopt_migrations"
 INCLUDE_RE = re.compile(r"^--\s*adopt:include\s+(\d{3})\s*$", re.MULTILINE)
 
-#: The original platform's tables (ORIGINAL_SYSTEM.md): they exist, so vete's statements
+#: The original platform's tables (docs/original.md): they exist, so vete's statements
 #: creating, commenting or dropping them are left out.
 ORIGINAL_TABLES = frozenset(
     {

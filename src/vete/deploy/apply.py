@@ -1,6 +1,6 @@
 """Apply one migration: its own transaction, timeouts, NOTICEs checked, deployed code called.
 
-The flow per transactional migration (DESIGN.md, "The deployer", steps 5 and 6):
+The flow per transactional migration (docs/design.md, "The deployer", steps 5 and 6):
 
 1. ``BEGIN``; ``SET LOCAL lock_timeout`` and ``statement_timeout``;
 2. snapshot functions, views and relations; run each statement, capturing NOTICEs;

@@ -1,4 +1,4 @@
-"""The deploy flow (DESIGN.md, "The deployer"): name, check, lock, back up, apply, record."""
+"""The deploy flow (docs/design.md, "The deployer"): name, check, lock, back up, apply, record."""
 
 from __future__ import annotations
 

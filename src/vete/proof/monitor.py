@@ -23,9 +23,8 @@ from typing import Any
 import aiosql
 import psycopg
 
+from vete import deploy as deployer
 from vete.db import connect
-from vete.deploy import maintain
-from vete.deploy.source import vete_source
 from vete.errors import InvalidInput
 
 _queries: Any = aiosql.from_path(Path(__file__).with_name("monitor.sql"), "psycopg")
@@ -146,7 +145,7 @@ def _data_check(conn: psycopg.Connection[Any], name: str) -> Check:
 def _functions_check(conn: psycopg.Connection[Any]) -> Check:
     missing = [r["name"] for r in _queries.missing_functions(conn, names=list(REQUIRED_FUNCTIONS))]
     details: list[dict[str, Any]] = [{"missing": name} for name in missing]
-    report = maintain.verify(conn, vete_source(), record=False)
+    report = deployer.verify(conn, deployer.vete_source(), record=False)
     details += [{"failed": failure} for failure in report.failures]
     if not report.checked:
         details.append({"failed": "no applied vete migration is recorded: nothing verified"})

@@ -1,4 +1,7 @@
-"""Loading the store's named SQL and turning business-error JSON into vete errors."""
+"""Loading the store's named SQL and turning business-error JSON into vete errors.
+
+Codes map through the one registry, :data:`vete.errors.BUSINESS_CODES`.
+"""
 
 from __future__ import annotations
 
@@ -9,32 +12,12 @@ from typing import Any
 import aiosql
 
 from vete.db.work import Statement, Work
-from vete.errors import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    OutOfStock,
-    VeteError,
-)
+from vete.errors import from_failure
 
 SQL_DIR = Path(__file__).parent / "sql"
 
 #: The named queries of ``sql/*.sql``, loaded once.
 queries: Any = aiosql.from_path(SQL_DIR, "psycopg")
-
-# Business codes the store's SQL functions return, and the error each one raises.
-_ERRORS: dict[str, type[VeteError]] = {
-    "UNAUTHORIZED": Forbidden,
-    "CUSTOMER_NOT_FOUND": NotFound,
-    "ITEM_NOT_FOUND": NotFound,
-    "OUT_OF_STOCK": OutOfStock,
-    "CART_EMPTY": Conflict,
-    "INVALID_ITEMS": InvalidInput,
-    "TOO_MANY_ITEMS": InvalidInput,
-    "INVALID_POLICY": InvalidInput,
-    "INVALID_INPUT": InvalidInput,
-}
 
 
 def describe_invalid_items(items: list[Mapping[str, Any]]) -> str:
@@ -55,7 +38,7 @@ def checked(result: Any) -> Mapping[str, Any]:
     invalid = result.get("invalid_items")
     if invalid:
         message = f"{message} {describe_invalid_items(invalid)}"
-    raise _ERRORS.get(code, VeteError)(message, code=code)
+    raise from_failure(code, message)
 
 
 def call_work(name: str, **params: Any) -> Work[Mapping[str, Any]]:

@@ -52,7 +52,7 @@ class PgServer:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--vete-db-url",
-        default=os.environ.get("VETE_TEST_DATABASE_URL"),
+        default=Settings().test_database_url,
         help="libpq URL of the PostgreSQL to test against (env VETE_TEST_DATABASE_URL); "
         "default: vete's embedded server",
     )
@@ -128,10 +128,38 @@ def build_template(url: str) -> None:
     """Deploy vete's migrations into the template database (through the deployer), on
     Supabase's default privileges, so every test runs where those privileges are in force
     and vete's migrations must take back what they do not mean to give."""
-    from vete.migrations import apply_for_tests
-
     grant_like_supabase(url)
-    apply_for_tests(url)
+    apply_schema(url)
+
+
+def apply_schema(url: str) -> None:
+    """Bring a fresh database to vete's current schema through the real deployer.
+
+    Test templates (and the benchmarks' databases) are built this way so that every test
+    run also proves the migrations deploy: each in its own transaction, NOTICEs checked,
+    verify scripts run and every PL/pgSQL function probed; then the definitions tree, as
+    deploy does. Backup, lint and the lock are left out (a fresh database). Only
+    ``vete.deploy``'s public surface is used.
+    """
+    from vete import deploy
+
+    source = deploy.vete_source()
+    mset = source.load()
+    with deploy.deploy_connection(url) as conn:
+        deploy.ensure_history(conn)
+        applied = deploy.applied_rows(conn, source.set_name)
+        pending = deploy.pending_of(mset, deploy.compare(mset, applied))
+        deploy.apply_all(
+            conn,
+            pending,
+            source=source,
+            timeouts=deploy.Timeouts(),
+            backup=None,
+            progress=lambda *_: None,
+        )
+        deploy.apply_definitions(
+            conn, mset, source=source, timeouts=deploy.Timeouts(), progress=lambda *_: None
+        )
 
 
 @pytest.fixture(scope="session")

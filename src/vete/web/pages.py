@@ -18,8 +18,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vete import booking
-from vete.api import reads
+from vete import booking, reads
 from vete.api.deps import PublicDb, TenantId, UserDb, counted
 from vete.db.work import Work
 from vete.errors import Forbidden, InvalidInput, NotFound
@@ -224,9 +223,10 @@ async def day_view(
 
 def mount(app: FastAPI) -> None:
     """Add the pages and their static files to ``app``; every page form refuses a post
-    from another site."""
-    from vete.web import shop, signin
+    from another site, and the pages' errors are answered as pages."""
+    from vete.web import errors, shop, signin
 
     for pages in (signin.router, router, shop.router):
         app.include_router(pages, dependencies=[Depends(refuse_cross_site)])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    errors.install(app)

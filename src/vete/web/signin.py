@@ -26,8 +26,7 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from vete import store
-from vete.api import reads
+from vete import reads, store
 from vete.api.auth import Identity, mint_token
 from vete.api.deps import SESSION_COOKIE, AppState, Db, StateDep, counted, server_transaction
 from vete.api.tokens import revoke_work

@@ -8,8 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, status
 
-from vete import booking
-from vete.api import reads
+from vete import booking, reads
 from vete.api.deps import TenantId, UserDb, counted
 from vete.api.schemas import BookRequest, CancelRequest, RescheduleRequest, StatusRequest
 from vete.db.work import Work

@@ -10,8 +10,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from vete import booking
-from vete.api import reads
+from vete import booking, reads
 from vete.api.deps import PublicDb, TenantId, UserDb
 from vete.db.work import Work
 

@@ -20,8 +20,7 @@ from psycopg_pool import PoolTimeout
 from vete.api.deps import StateDep
 from vete.api.schemas import Health
 from vete.db.work import arun
-from vete.deploy.source import vete_source
-from vete.deploy.state import applied_rows_work, compare
+from vete.deploy import applied_rows_work, compare, vete_source
 from vete.errors import NotFound, Unauthenticated
 
 router = APIRouter(tags=["service"])

@@ -1,7 +1,8 @@
-"""Typed reads for the API and the pages (sql/reads.sql): clinics, catalog, my things, a day.
+"""The read model: typed reads (``reads.sql``) of clinics, catalog, my things, a day.
 
-They run as the request's identity, so row-level security decides what each caller sees.
-No FastAPI here: the web pages and ``vete token`` use the same calls.
+A domain package beside booking and store, used by the API, the web pages and the CLI
+(``vete serve``, ``vete token``). The reads run as the caller's identity, so row-level
+security decides what each caller sees. No FastAPI here.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import aiosql
 from vete.db.work import Statement, Work, blocking
 from vete.errors import NotFound
 
-_queries: Any = aiosql.from_path(Path(__file__).parent / "sql" / "reads.sql", "psycopg")
+_queries: Any = aiosql.from_path(Path(__file__).parent / "reads.sql", "psycopg")
 
 T = TypeVar("T")
 

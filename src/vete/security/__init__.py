@@ -1,1 +1,0 @@
-"""Who may do what: the one authorization table the tests and docs/reliability.md share."""
