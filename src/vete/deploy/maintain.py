@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,12 +107,17 @@ def revert(
             f" were there before): revert that set instead (vete db revert --set {by} --to 0)"
         )
     files = source.load().by_version()
+    owned = {
+        (o["kind"], o["name"])
+        for row in redefine.current_rows(conn, source.set_name).values()
+        for o in row["defines"]
+    }
     done: list[dict[str, Any]] = []
     for version in victims:
         row, migration = rows[version], files.get(version)
         with conn.transaction():
             applying.set_local_timeouts(conn, timeouts)
-            how = _revert_one(conn, version, row, migration, drop_new=drop_new)
+            how = _revert_one(conn, version, row, migration, drop_new=drop_new, owned=owned)
             history.forget_migration(conn, migration_set=source.set_name, version=version)
             record_event(
                 conn,
@@ -141,7 +147,12 @@ def _revert_one(
     migration: Migration | None,
     *,
     drop_new: bool,
+    owned: Collection[tuple[str, str]] = (),
 ) -> str:
+    """``owned``: functions and views a live definition defines. Their recorded old bodies
+    are not put back: the definition file is their one current source, and reverting an
+    old migration must not run an old body over it (``vete db revert --definition`` is how
+    a definition goes back)."""
     label = f"{version:03d}_{row['name']}"
     created = row["created"]
     replaced = row["replaced"]
@@ -171,9 +182,12 @@ def _revert_one(
             conn.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(sql.SQL(view)))
         for signature in created.get("functions", []):
             conn.execute(sql.SQL("DROP FUNCTION IF EXISTS {}").format(sql.SQL(signature)))
-    for definition in replaced.get("functions", {}).values():
-        conn.execute(definition)
+    for name, definition in replaced.get("functions", {}).items():
+        if ("function", name) not in owned:
+            conn.execute(definition)
     for name, definition in replaced.get("views", {}).items():
+        if ("view", name) in owned:
+            continue
         conn.execute(
             sql.SQL("CREATE OR REPLACE VIEW {} AS {}").format(sql.SQL(name), sql.SQL(definition))
         )

@@ -27,7 +27,7 @@ from typing import Any
 import psycopg
 
 from vete.deploy import apply as applying
-from vete.deploy import catalog, plpgsql_check
+from vete.deploy import catalog, grants, plpgsql_check
 from vete.deploy.definitions import DEFINITIONS_DIR, Definition
 from vete.deploy.files import MigrationSet
 from vete.deploy.queries import definitions as queries
@@ -176,6 +176,11 @@ def apply_definition(
             replaced = _ordered([before[k] for k in touched if k in before] + gone)
             created = _ordered([after[k] for k in touched if k not in before])
             _apply_again(conn, definition)
+            grants.settle_definition(
+                conn,
+                definition.label,
+                [o["name"] for o in created if o["kind"] in ("function", "view")],
+            )
             signatures = {name for kind, name in touched if kind == "function"}
             functions = tuple(
                 info for sig, info in catalog.snapshot(conn).functions.items() if sig in signatures
