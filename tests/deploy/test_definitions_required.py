@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.deploy.conftest import Write, deploy, query
-from tests.deploy.test_definitions import LABEL, TABLES, Define, functiondef
+from tests.deploy.test_definitions import LABEL, TABLES, Define, functiondef, status_json
 from tests.deploy.test_definitions import define as define  # the fixture
 from vete.db import connect
 from vete.deploy import maintain
@@ -138,3 +138,19 @@ def test_reverting_an_old_migration_keeps_the_live_definition(
     with connect(fresh_url, autocommit=True) as conn:
         maintain.revert(conn, Source(folder, "t"), to_version=1, timeouts=Timeouts())
     assert functiondef(fresh_url, "label(int)") == live
+
+
+def test_a_definition_whose_object_was_dropped_is_applied_again(
+    fresh_url: str, define: Define
+) -> None:
+    """A revert script or a versioned migration may drop what a definition defines; the
+    next deploy puts the current definition back."""
+    folder = define("pricing/label", LABEL)
+    deploy(fresh_url, folder)
+    query(fresh_url, "DROP FUNCTION label(int)")
+    states = status_json(fresh_url, folder)["definitions"]
+    assert [(s["definition"], s["state"]) for s in states] == [("pricing/label", "dropped")]
+    report = deploy(fresh_url, folder)
+    assert [d["definition"] for d in report.definitions] == ["pricing/label"]
+    assert report.definitions[0]["created"] == [{"kind": "function", "name": "label(integer)"}]
+    assert functiondef(fresh_url, "label(int)") is not None

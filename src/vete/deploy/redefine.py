@@ -13,7 +13,9 @@ migration (apply.py), in its own transaction:
    previous definitions (``vete db revert --definition`` puts those back), then COMMIT.
 
 History state per definition: ``new`` (a file never applied), ``changed`` (checksum differs
-from the live row), ``applied``, ``removed`` (the live row's file is gone).
+from the live row), ``applied``, ``dropped`` (applied, but an object it defines is gone: a
+revert or a versioned migration dropped it, so it is applied again), ``removed`` (the live
+row's file is gone).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def label_of(key: str) -> str:
 @dataclass(frozen=True, slots=True)
 class DefinitionState:
     definition: str
-    state: str  # new | changed | applied | removed
+    state: str  # new | changed | applied | dropped | removed
     file: str
     applied_at: str | None
     file_checksum: str | None
@@ -69,14 +71,16 @@ def states(
 ) -> list[DefinitionState]:
     """Files in dependency order, then removed ones by name."""
     rows = current_rows(conn, set_name)
+    live = {(o["kind"], o["name"]) for o in objects(conn).values()} if rows else set()
     result: list[DefinitionState] = []
     for d in mset.definitions:
         row = rows.get(d.key)
         state = "new" if row is None else "applied" if row["checksum"] == d.checksum else "changed"
+        if state == "applied" and any((o["kind"], o["name"]) not in live for o in row["defines"]):
+            state = "dropped"  # a revert or a versioned migration dropped what it defines
         result.append(_state(d.key, state, d.checksum, row))
     removed = sorted(set(rows) - {d.key for d in mset.definitions})
     if removed:
-        live = {(o["kind"], o["name"]) for o in objects(conn).values()}
         for key in removed:
             entry = _state(key, "removed", None, rows[key])
             entry.still_live.extend(
@@ -101,8 +105,8 @@ def _state(
 
 
 def to_apply(mset: MigrationSet, found: list[DefinitionState]) -> list[Definition]:
-    """New and changed definitions, in dependency order."""
-    wanted = {s.definition for s in found if s.state in ("new", "changed")}
+    """New, changed and dropped definitions, in dependency order."""
+    wanted = {s.definition for s in found if s.state in ("new", "changed", "dropped")}
     return [d for d in mset.definitions if d.key in wanted]
 
 
