@@ -76,7 +76,7 @@ def states(
     for d in mset.definitions:
         row = rows.get(d.key)
         state = "new" if row is None else "applied" if row["checksum"] == d.checksum else "changed"
-        if state == "applied" and any((o["kind"], o["name"]) not in live for o in row["defines"]):
+        if row is not None and state == "applied" and _any_gone(row, live):
             state = "dropped"  # a revert or a versioned migration dropped what it defines
         result.append(_state(d.key, state, d.checksum, row))
     removed = sorted(set(rows) - {d.key for d in mset.definitions})
@@ -88,6 +88,10 @@ def states(
             )
             result.append(entry)
     return result
+
+
+def _any_gone(row: dict[str, Any], live: set[tuple[str, str]]) -> bool:
+    return any((o["kind"], o["name"]) not in live for o in row["defines"])
 
 
 def _state(
