@@ -154,3 +154,18 @@ def test_a_definition_whose_object_was_dropped_is_applied_again(
     assert [d["definition"] for d in report.definitions] == ["pricing/label"]
     assert report.definitions[0]["created"] == [{"kind": "function", "name": "label(integer)"}]
     assert functiondef(fresh_url, "label(int)") is not None
+
+
+def test_db_verify_reruns_each_live_definitions_verify_script_and_probe(
+    fresh_url: str, define: Define
+) -> None:
+    folder = define("pricing/label", LABEL, verify="SELECT 1 / (public.label(1) = 'bone')::int;")
+    deploy(fresh_url, folder)
+    with connect(fresh_url, autocommit=True) as conn:
+        report = maintain.verify(conn, Source(folder, "t"))
+        assert report.ok
+        assert [e["name"] for e in report.checked] == ["items", "definitions/pricing/label.sql"]
+        query(fresh_url, "UPDATE items SET name = 'stick' WHERE id = 1")
+        report = maintain.verify(conn, Source(folder, "t"))
+    assert not report.ok
+    assert report.failures[0].startswith("definitions/pricing/label.sql: ")

@@ -30,7 +30,8 @@ class VerifyReport:
 
 
 def verify(conn: psycopg.Connection[Any], source: Source, *, record: bool = True) -> VerifyReport:
-    """Rerun every applied migration's verify script and probe its functions; change nothing.
+    """Rerun every applied migration's verify script and probe its functions, then the same
+    for every live definition; change nothing.
 
     This is the check the original runbook should have had: it calls what is deployed.
     With ``record=False`` (``vete db monitor``, which verifies every interval) no history
@@ -62,6 +63,7 @@ def verify(conn: psycopg.Connection[Any], source: Source, *, record: bool = True
                 report.failures.append(f"{version:03d}_{row['name']}: {exc}")
             entry["probed"] = [f.signature for f in functions if f.language == "plpgsql"]
             report.checked.append(entry)
+        _verify_definitions(conn, source, current, report)
         raise psycopg.Rollback()
     if not record:
         return report
@@ -74,6 +76,36 @@ def verify(conn: psycopg.Connection[Any], source: Source, *, record: bool = True
             detail={"failures": report.failures, "checked": len(report.checked)},
         )
     return report
+
+
+def _verify_definitions(
+    conn: psycopg.Connection[Any],
+    source: Source,
+    current: dict[str, catalog.FunctionInfo],
+    report: VerifyReport,
+) -> None:
+    """Each live definition: its verify script, the probe of the functions it defines, and
+    those functions still there."""
+    files = {d.key: d for d in source.load().definitions}
+    for key, row in redefine.current_rows(conn, source.set_name).items():
+        label = redefine.label_of(key)
+        signatures = sorted(o["name"] for o in row["defines"] if o["kind"] == "function")
+        functions = tuple(current[s] for s in signatures if s in current)
+        entry: dict[str, Any] = {"version": None, "name": label, "definition": key, "ok": True}
+        try:
+            if key in files:
+                applying.run_verify_script(conn, files[key].as_migration())
+            failures = catalog.probe(conn, functions)
+            if failures:
+                raise VerifyFailed("; ".join(str(f) for f in failures))
+            missing = [s for s in signatures if s not in current]
+            if missing:
+                raise VerifyFailed(f"functions it defines are gone: {', '.join(missing)}")
+        except VerifyFailed as exc:
+            entry.update(ok=False, error=str(exc))
+            report.failures.append(f"{label}: {exc}")
+        entry["probed"] = [f.signature for f in functions if f.language == "plpgsql"]
+        report.checked.append(entry)
 
 
 def revert(
