@@ -371,10 +371,12 @@ def verify(
     else:
         for entry in report.checked:
             mark = "[green]ok[/]" if entry["ok"] else f"[red]FAILED[/] {entry.get('error')}"
-            console.print(
-                f"  {entry['version']:03d}_{entry['name']}  {mark}"
-                f"  [dim]{len(entry['probed'])} function(s) called[/]"
+            what = (
+                entry["name"]
+                if entry["version"] is None
+                else f"{entry['version']:03d}_{entry['name']}"
             )
+            console.print(f"  {what}  {mark}  [dim]{len(entry['probed'])} function(s) called[/]")
     if not report.ok:
         raise VerifyFailed("; ".join(report.failures))
 

@@ -185,16 +185,43 @@ def load_definitions(directory: Path) -> tuple[Definition, ...]:
     return in_order([parse_definition(root, p) for p in _files(root)])
 
 
+def check_migration_requires(
+    migrations: tuple[Migration, ...], definitions: tuple[Definition, ...]
+) -> None:
+    """Each ``vete:requires`` of a versioned migration names a definition file."""
+    keys = {d.key for d in definitions}
+    for m in migrations:
+        _refuse_missing(m.label, m.requires, keys)
+
+
+def _refuse_missing(label: str, requires: tuple[str, ...], keys: set[str]) -> None:
+    for needed in requires:
+        if needed not in keys:
+            raise MigrationFileError(
+                f"{label} requires {needed}, which has no file ({DEFINITIONS_DIR}/{needed}.sql)"
+            )
+
+
+def with_requirements(
+    definitions: tuple[Definition, ...], keys: tuple[str, ...]
+) -> list[Definition]:
+    """The definitions named by ``keys`` and all they require, in dependency order."""
+    by_key = {d.key: d for d in definitions}
+    wanted: set[str] = set()
+    todo = list(keys)
+    while todo:
+        key = todo.pop()
+        if key in by_key and key not in wanted:
+            wanted.add(key)
+            todo.extend(by_key[key].requires)
+    return [d for d in definitions if d.key in wanted]
+
+
 def in_order(definitions: list[Definition]) -> tuple[Definition, ...]:
     """Each definition after those it requires, otherwise by name; cycles refused."""
     by_key = {d.key: d for d in definitions}
     for d in definitions:
-        for needed in d.requires:
-            if needed not in by_key:
-                raise MigrationFileError(
-                    f"{d.label} requires {needed}, which has no file"
-                    f" ({DEFINITIONS_DIR}/{needed}.sql)"
-                )
+        _refuse_missing(d.label, d.requires, set(by_key))
     waiting = {d.key: set(d.requires) for d in definitions}
     ready = [k for k, needs in waiting.items() if not needs]
     heapq.heapify(ready)

@@ -8,6 +8,10 @@ file, one per line:
     -- vete:valid-checksum <sha256>   this file was applied with that checksum and is still
                                      the same migration (rewritten, e.g. its functions moved
                                      to definitions/): history rows with it count as applied
+    -- vete:requires <domain/name>    definitions/<domain>/<name>.sql is applied (when new or
+                                     changed) before this migration: a table that needs a
+                                     function at creation (a CHECK, a generated column, an
+                                     exclusion constraint), or a migration that calls one
 """
 
 from __future__ import annotations
@@ -26,8 +30,13 @@ if TYPE_CHECKING:
 
 FILE_RE = re.compile(r"^(?P<version>\d+)_(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$")
 DIRECTIVE_RE = re.compile(r"^\s*--\s*vete:(?P<key>[a-z-]+)\s*(?P<value>.*?)\s*$", re.MULTILINE)
-KNOWN_DIRECTIVES = {"expect-notice", "no-transaction", "valid-checksum"}
+KNOWN_DIRECTIVES = {"expect-notice", "no-transaction", "requires", "valid-checksum"}
+REQUIRES_RE = re.compile(r"^[a-z0-9][a-z0-9_]*/[a-z0-9][a-z0-9_]*$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+VALUE_FORMS = {
+    "valid-checksum": (SHA256_RE, "needs a sha256 (64 hex digits)"),
+    "requires": (REQUIRES_RE, "names a definition as <domain>/<name>"),
+}
 
 
 def normalized(text: str) -> str:
@@ -54,6 +63,7 @@ class Migration:
     verify_sql: str | None = None
     display: str | None = None  # a definition's path in its set, shown instead of the name
     valid_checksums: tuple[str, ...] = ()  # vete:valid-checksum: earlier texts, as applied
+    requires: tuple[str, ...] = ()  # vete:requires: definitions applied before this migration
 
     def matches(self, applied_checksum: str) -> bool:
         """Whether a history row's checksum is this file's, now or as it was applied."""
@@ -92,6 +102,7 @@ def parse_migration(path: Path) -> Migration:
         raise MigrationFileError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
     notices: list[str] = []
     valid: list[str] = []
+    requires: list[str] = []
     no_transaction = False
     for directive in DIRECTIVE_RE.finditer(text):
         key, value = directive["key"], directive["value"]
@@ -102,13 +113,11 @@ def parse_migration(path: Path) -> Migration:
             if not value:
                 raise MigrationFileError(f"{path.name}: vete:expect-notice needs a text")
             notices.append(value)
-        elif key == "valid-checksum":
-            if not SHA256_RE.match(value):
-                raise MigrationFileError(
-                    f"{path.name}: vete:valid-checksum needs a sha256 (64 hex digits),"
-                    f" not {value!r}"
-                )
-            valid.append(value)
+        elif key in VALUE_FORMS:
+            pattern, want = VALUE_FORMS[key]
+            if not pattern.match(value):
+                raise MigrationFileError(f"{path.name}: vete:{key} {want}, not {value!r}")
+            (valid if key == "valid-checksum" else requires).append(value)
         else:
             no_transaction = True
     revert = path.parent / "revert" / path.name
@@ -122,6 +131,7 @@ def parse_migration(path: Path) -> Migration:
         expect_notices=tuple(notices),
         no_transaction=no_transaction,
         valid_checksums=tuple(valid),
+        requires=tuple(requires),
         revert_sql=normalized(revert.read_text(encoding="utf-8")) if revert.is_file() else None,
         verify_sql=normalized(verify.read_text(encoding="utf-8")) if verify.is_file() else None,
     )

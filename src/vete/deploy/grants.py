@@ -26,9 +26,13 @@ _queries: Any = aiosql.from_path(Path(__file__).parent / "sql" / "grants.sql", "
 
 def problems(conn: psycopg.Connection[Any], change: Change) -> list[str]:
     """What is wrong with the grants after ``change``; empty when they are as intended."""
+    created = [*change.created_relations, *change.created_views, *change.created_functions]
+    return _problems(conn, created)
+
+
+def _problems(conn: psycopg.Connection[Any], created: list[str]) -> list[str]:
     if not _queries.has_intended_grants(conn):
         return []
-    created = [*change.created_relations, *change.created_views, *change.created_functions]
     found = [
         f"{r['name']} has no intended grants (add its row to vete.intended_grants and"
         " SELECT vete.apply_intended_grants())"
@@ -48,3 +52,21 @@ def check(conn: psycopg.Connection[Any], migration: Migration, change: Change) -
         raise VerifyFailed(
             f"{migration.label}: grants differ from the intended: " + "; ".join(found)
         )
+
+
+def settle_definition(conn: psycopg.Connection[Any], label: str, created: list[str]) -> None:
+    """After a definition's statements: the list's grants, then the same check as a migration.
+
+    ``CREATE OR REPLACE`` keeps a function's grants, but a function a definition creates
+    gets the schema's default privileges (on Supabase: EXECUTE for anon, authenticated and
+    service_role). Definitions carry no grants of their own that could go stale:
+    ``vete.intended_grants`` is the one list, so where it drifts it is applied here, and
+    an object the definition created without a row in it is refused (VerifyFailed).
+    """
+    if not _queries.has_intended_grants(conn):
+        return
+    if list(_queries.grant_drift(conn)):
+        conn.execute("SELECT vete.apply_intended_grants()")
+    found = _problems(conn, created)
+    if found:
+        raise VerifyFailed(f"{label}: grants differ from the intended: " + "; ".join(found))

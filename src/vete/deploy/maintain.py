@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,8 @@ class VerifyReport:
 
 
 def verify(conn: psycopg.Connection[Any], source: Source, *, record: bool = True) -> VerifyReport:
-    """Rerun every applied migration's verify script and probe its functions; change nothing.
+    """Rerun every applied migration's verify script and probe its functions, then the same
+    for every live definition; change nothing.
 
     This is the check the original runbook should have had: it calls what is deployed.
     With ``record=False`` (``vete db monitor``, which verifies every interval) no history
@@ -61,6 +63,7 @@ def verify(conn: psycopg.Connection[Any], source: Source, *, record: bool = True
                 report.failures.append(f"{version:03d}_{row['name']}: {exc}")
             entry["probed"] = [f.signature for f in functions if f.language == "plpgsql"]
             report.checked.append(entry)
+        _verify_definitions(conn, source, current, report)
         raise psycopg.Rollback()
     if not record:
         return report
@@ -73,6 +76,36 @@ def verify(conn: psycopg.Connection[Any], source: Source, *, record: bool = True
             detail={"failures": report.failures, "checked": len(report.checked)},
         )
     return report
+
+
+def _verify_definitions(
+    conn: psycopg.Connection[Any],
+    source: Source,
+    current: dict[str, catalog.FunctionInfo],
+    report: VerifyReport,
+) -> None:
+    """Each live definition: its verify script, the probe of the functions it defines, and
+    those functions still there."""
+    files = {d.key: d for d in source.load().definitions}
+    for key, row in redefine.current_rows(conn, source.set_name).items():
+        label = redefine.label_of(key)
+        signatures = sorted(o["name"] for o in row["defines"] if o["kind"] == "function")
+        functions = tuple(current[s] for s in signatures if s in current)
+        entry: dict[str, Any] = {"version": None, "name": label, "definition": key, "ok": True}
+        try:
+            if key in files:
+                applying.run_verify_script(conn, files[key].as_migration())
+            failures = catalog.probe(conn, functions)
+            if failures:
+                raise VerifyFailed("; ".join(str(f) for f in failures))
+            missing = [s for s in signatures if s not in current]
+            if missing:
+                raise VerifyFailed(f"functions it defines are gone: {', '.join(missing)}")
+        except VerifyFailed as exc:
+            entry.update(ok=False, error=str(exc))
+            report.failures.append(f"{label}: {exc}")
+        entry["probed"] = [f.signature for f in functions if f.language == "plpgsql"]
+        report.checked.append(entry)
 
 
 def revert(
@@ -106,12 +139,17 @@ def revert(
             f" were there before): revert that set instead (vete db revert --set {by} --to 0)"
         )
     files = source.load().by_version()
+    owned = {
+        (o["kind"], o["name"])
+        for row in redefine.current_rows(conn, source.set_name).values()
+        for o in row["defines"]
+    }
     done: list[dict[str, Any]] = []
     for version in victims:
         row, migration = rows[version], files.get(version)
         with conn.transaction():
             applying.set_local_timeouts(conn, timeouts)
-            how = _revert_one(conn, version, row, migration, drop_new=drop_new)
+            how = _revert_one(conn, version, row, migration, drop_new=drop_new, owned=owned)
             history.forget_migration(conn, migration_set=source.set_name, version=version)
             record_event(
                 conn,
@@ -141,7 +179,12 @@ def _revert_one(
     migration: Migration | None,
     *,
     drop_new: bool,
+    owned: Collection[tuple[str, str]] = (),
 ) -> str:
+    """``owned``: functions and views a live definition defines. Their recorded old bodies
+    are not put back: the definition file is their one current source, and reverting an
+    old migration must not run an old body over it (``vete db revert --definition`` is how
+    a definition goes back)."""
     label = f"{version:03d}_{row['name']}"
     created = row["created"]
     replaced = row["replaced"]
@@ -171,9 +214,12 @@ def _revert_one(
             conn.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(sql.SQL(view)))
         for signature in created.get("functions", []):
             conn.execute(sql.SQL("DROP FUNCTION IF EXISTS {}").format(sql.SQL(signature)))
-    for definition in replaced.get("functions", {}).values():
-        conn.execute(definition)
+    for name, definition in replaced.get("functions", {}).items():
+        if ("function", name) not in owned:
+            conn.execute(definition)
     for name, definition in replaced.get("views", {}).items():
+        if ("view", name) in owned:
+            continue
         conn.execute(
             sql.SQL("CREATE OR REPLACE VIEW {} AS {}").format(sql.SQL(name), sql.SQL(definition))
         )

@@ -13,7 +13,9 @@ migration (apply.py), in its own transaction:
    previous definitions (``vete db revert --definition`` puts those back), then COMMIT.
 
 History state per definition: ``new`` (a file never applied), ``changed`` (checksum differs
-from the live row), ``applied``, ``removed`` (the live row's file is gone).
+from the live row), ``applied``, ``dropped`` (applied, but an object it defines is gone: a
+revert or a versioned migration dropped it, so it is applied again), ``removed`` (the live
+row's file is gone).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 import psycopg
 
 from vete.deploy import apply as applying
-from vete.deploy import catalog, plpgsql_check
+from vete.deploy import catalog, grants, plpgsql_check
 from vete.deploy.definitions import DEFINITIONS_DIR, Definition
 from vete.deploy.files import MigrationSet
 from vete.deploy.queries import definitions as queries
@@ -44,7 +46,7 @@ def label_of(key: str) -> str:
 @dataclass(frozen=True, slots=True)
 class DefinitionState:
     definition: str
-    state: str  # new | changed | applied | removed
+    state: str  # new | changed | applied | dropped | removed
     file: str
     applied_at: str | None
     file_checksum: str | None
@@ -69,14 +71,16 @@ def states(
 ) -> list[DefinitionState]:
     """Files in dependency order, then removed ones by name."""
     rows = current_rows(conn, set_name)
+    live = {(o["kind"], o["name"]) for o in objects(conn).values()} if rows else set()
     result: list[DefinitionState] = []
     for d in mset.definitions:
         row = rows.get(d.key)
         state = "new" if row is None else "applied" if row["checksum"] == d.checksum else "changed"
+        if row is not None and state == "applied" and _any_gone(row, live):
+            state = "dropped"  # a revert or a versioned migration dropped what it defines
         result.append(_state(d.key, state, d.checksum, row))
     removed = sorted(set(rows) - {d.key for d in mset.definitions})
     if removed:
-        live = {(o["kind"], o["name"]) for o in objects(conn).values()}
         for key in removed:
             entry = _state(key, "removed", None, rows[key])
             entry.still_live.extend(
@@ -84,6 +88,10 @@ def states(
             )
             result.append(entry)
     return result
+
+
+def _any_gone(row: dict[str, Any], live: set[tuple[str, str]]) -> bool:
+    return any((o["kind"], o["name"]) not in live for o in row["defines"])
 
 
 def _state(
@@ -101,8 +109,8 @@ def _state(
 
 
 def to_apply(mset: MigrationSet, found: list[DefinitionState]) -> list[Definition]:
-    """New and changed definitions, in dependency order."""
-    wanted = {s.definition for s in found if s.state in ("new", "changed")}
+    """New, changed and dropped definitions, in dependency order."""
+    wanted = {s.definition for s in found if s.state in ("new", "changed", "dropped")}
     return [d for d in mset.definitions if d.key in wanted]
 
 
@@ -176,6 +184,11 @@ def apply_definition(
             replaced = _ordered([before[k] for k in touched if k in before] + gone)
             created = _ordered([after[k] for k in touched if k not in before])
             _apply_again(conn, definition)
+            grants.settle_definition(
+                conn,
+                definition.label,
+                [o["name"] for o in created if o["kind"] in ("function", "view")],
+            )
             signatures = {name for kind, name in touched if kind == "function"}
             functions = tuple(
                 info for sig, info in catalog.snapshot(conn).functions.items() if sig in signatures

@@ -18,7 +18,7 @@ from vete.deploy import apply as applying
 from vete.deploy import backup as backups
 from vete.deploy import lint as linting
 from vete.deploy import plpgsql_check, redefine
-from vete.deploy.definitions import Definition
+from vete.deploy.definitions import Definition, with_requirements
 from vete.deploy.files import Migration, MigrationSet
 from vete.deploy.lock import deploy_lock
 from vete.deploy.queries import bootstrap_sql, catalog, history
@@ -185,7 +185,14 @@ def apply_all(
 ) -> list[applying.Applied]:
     """Apply ``pending`` in order; the first failure is recorded as a ``fail`` event and raised."""
     done: list[applying.Applied] = []
+    mset = source.load() if any(m.requires for m in pending) else None
     for migration in pending:
+        if mset is not None and migration.requires:
+            # What the migration needs at creation (docs/deploy.md, "Definitions").
+            apply_definitions(
+                conn, mset, source=source, timeouts=timeouts, progress=progress, report=report,
+                only=migration.requires,
+            )  # fmt: skip
         progress("apply", migration)
         try:
             result = applying.apply_migration(
@@ -246,12 +253,20 @@ def apply_definitions(
     timeouts: applying.Timeouts,
     progress: Progress,
     report: DeployReport | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> list[redefine.Redefined]:
     """After every versioned migration: retire removed definitions whose objects are gone
     (refused while any still live), then apply new and changed ones in dependency order,
-    each in its own transaction; the first failure is a ``fail`` event and raised."""
+    each in its own transaction; the first failure is a ``fail`` event and raised.
+
+    ``only``: before a migration that ``vete:requires`` them, just those definitions and
+    what they require (new or changed ones), nothing retired."""
     found = redefine.states(conn, mset, source.set_name)
-    for key in redefine.refuse_live_removals(found):
+    wanted = redefine.to_apply(mset, found)
+    if only is not None:
+        keys = {d.key for d in with_requirements(mset.definitions, only)}
+        wanted = [d for d in wanted if d.key in keys]
+    for key in [] if only is not None else redefine.refuse_live_removals(found):
         with conn.transaction():
             redefine.retire(conn, source.set_name, key)
             record_event(
@@ -261,7 +276,7 @@ def apply_definitions(
         if report is not None:
             report.retired.append(key)
     done: list[redefine.Redefined] = []
-    for definition in redefine.to_apply(mset, found):
+    for definition in wanted:
         progress("apply", definition.as_migration())
         try:
             result = redefine.apply_definition(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vete.deploy.definitions import load_definitions
+from vete.deploy.definitions import check_migration_requires, load_definitions
 from vete.deploy.files import MigrationSet, load_migrations
 from vete.migrations import MIGRATIONS_DIR
 
@@ -27,7 +27,9 @@ class Source:
         if self.loader is not None:
             return self.loader()
         mset = load_migrations(self.directory)
-        return dataclasses.replace(mset, definitions=load_definitions(self.directory))
+        definitions = load_definitions(self.directory)
+        check_migration_requires(mset.migrations, definitions)
+        return dataclasses.replace(mset, definitions=definitions)
 
 
 def vete_source() -> Source:

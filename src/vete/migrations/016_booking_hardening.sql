@@ -1,6 +1,12 @@
 -- 016: booking hardening (issue 13): an owner's appointment lasts its service's length, no
 -- start beyond the clinic's booking horizon, bounded text, idempotency keys per caller.
 -- vete:expect-notice vete 016 booking hardening ready
+-- vete:valid-checksum 286919cceca02ad920369c239ec7f4e6967327a5405192489c8f3db4f1462906
+--   (the text as applied before its functions, views and policies moved to
+--   definitions/, docs/deploy.md "Definitions"; they are applied before this file:)
+-- vete:requires booking/text_too_long
+-- vete:requires calendar/latest_bookable_start
+-- vete:requires booking/too_far_ahead
 --
 -- Each booking function keeps its name, its named arguments and its JSON keys (the
 -- original's contract); the new refusals are new success:false codes:
@@ -47,65 +53,6 @@ BEGIN
     RAISE NOTICE 'vete 016: % appointment(s) had text over 2000 characters, trimmed', v_trimmed;
 END
 $$;
-
-CREATE FUNCTION vete.text_too_long(p_argument text, p_value text) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog
-    AS $$
-        -- octet_length first: it reads the stored size without counting characters, and
-        -- a text of at most 2000 bytes has at most 2000 characters.
-        SELECT CASE WHEN octet_length(p_value) > 2000 AND char_length(p_value) > 2000
-                    THEN vete.failure('TEXT_TOO_LONG',
-                        format('%s: como máximo 2000 caracteres', p_argument)) END
-    $$;
-COMMENT ON FUNCTION vete.text_too_long(text, text) IS
-    'TEXT_TOO_LONG naming the argument when a text the booking functions store exceeds 2000 characters, else NULL.';
-
-CREATE FUNCTION vete.booking_horizon_days(p_tenant_id text) RETURNS int
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog
-    AS $$
-        SELECT CASE WHEN t.settings ->> 'booking_horizon_days' ~ '^[0-9]{1,4}$'
-                    THEN least(greatest((t.settings ->> 'booking_horizon_days')::int, 1), 3650)
-                    ELSE 730 END
-        FROM public.tenants t WHERE t.id = p_tenant_id
-    $$;
-COMMENT ON FUNCTION vete.booking_horizon_days(text) IS
-    'How many days ahead the clinic takes bookings (settings.booking_horizon_days, 1..3650, default 730).';
-
-CREATE FUNCTION vete.latest_bookable_start(p_tenant_id text) RETURNS timestamptz
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog
-    AS $$
-        -- From the real transaction time, not vete.clock(): a pinned clock (service_role,
-        -- for tests of past dates) moves "the past", never this bound, so no session can
-        -- book year 10000 by pinning the clock there. Whole days of 24 hours
-        -- (make_interval(hours =>)): the same instant in every session time zone; 3650
-        -- days from now stays far inside the years 1..9999 every client can read.
-        SELECT now() + make_interval(hours => 24 * vete.booking_horizon_days(p_tenant_id))
-    $$;
-COMMENT ON FUNCTION vete.latest_bookable_start(text) IS
-    'The latest instant an appointment of the clinic may start: now + its booking horizon.';
-
-CREATE FUNCTION vete.too_far_ahead(p_tenant_id text) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog
-    AS $$
-        SELECT vete.failure('START_TOO_FAR_AHEAD',
-            format('La cita no puede empezar más de %s días después de hoy',
-                   vete.booking_horizon_days(p_tenant_id)))
-    $$;
-COMMENT ON FUNCTION vete.too_far_ahead(text) IS
-    'START_TOO_FAR_AHEAD with the clinic''s horizon in days.';
-
-REVOKE ALL ON FUNCTION vete.text_too_long(text, text) FROM PUBLIC, anon, authenticated, service_role;
-REVOKE ALL ON FUNCTION vete.booking_horizon_days(text) FROM PUBLIC, anon, authenticated, service_role;
-REVOKE ALL ON FUNCTION vete.latest_bookable_start(text) FROM PUBLIC, anon, authenticated, service_role;
-REVOKE ALL ON FUNCTION vete.too_far_ahead(text) FROM PUBLIC, anon, authenticated, service_role;
-GRANT EXECUTE ON FUNCTION vete.text_too_long(text, text) TO service_role;
-GRANT EXECUTE ON FUNCTION vete.booking_horizon_days(text) TO service_role;
-GRANT EXECUTE ON FUNCTION vete.latest_bookable_start(text) TO service_role;
-GRANT EXECUTE ON FUNCTION vete.too_far_ahead(text) TO service_role;
 
 CREATE OR REPLACE FUNCTION public.book_appointment_atomic(
     p_tenant_id text,

@@ -1,6 +1,10 @@
 -- 017: exactly the grants vete means, on every object of vete's, whatever the database's
 -- default privileges; vets' contact details kept to their clinic's staff.
 -- vete:expect-notice vete 017 grants and contact privacy ready
+-- vete:valid-checksum 6d048d68d52e189900f64a4349c41cd13fbf3943d47159991466e2ea612244b5
+--   (the text as applied before its functions, views and policies moved to
+--   definitions/, docs/deploy.md "Definitions"; they are applied before this file:)
+-- vete:requires identity/clinic_vets
 --
 -- A Supabase project grants ALL on every new table, sequence and function in public to
 -- anon, authenticated and service_role (ALTER DEFAULT PRIVILEGES in its initial schema),
@@ -169,18 +173,9 @@ CREATE FUNCTION vete.grant_drift()
 COMMENT ON FUNCTION vete.grant_drift() IS
     'Each privilege of PUBLIC, anon, authenticated or service_role on a listed object that differs from vete.intended_grants (empty when exact).';
 
--- Vets by name: the public face of a clinic's staff. The view reads profiles with its
--- owner's rights (not the caller's), so row-level security does not apply and the view
--- itself is the whole filter; security_barrier keeps a caller's own functions from
--- seeing rows the filter drops.
+-- Vets by name: public.clinic_vets (definitions/identity/clinic_vets.sql) replaces this
+-- policy.
 DROP POLICY profiles_vets_visible ON public.profiles;
-CREATE VIEW public.clinic_vets WITH (security_barrier = true) AS
-    SELECT p.tenant_id, p.id, p.full_name
-    FROM public.profiles p
-    WHERE p.role = 'vet' AND p.deleted_at IS NULL;
-COMMENT ON VIEW public.clinic_vets IS
-    'Each clinic''s live vets, names only: what anon and every signed-in user may see of staff.';
-
 -- The list. service_role reads and writes rows (no TRUNCATE: it would empty the
 -- append-only appointment_events past its trigger); anon and authenticated read, through
 -- row-level security, and write only through vete's functions.

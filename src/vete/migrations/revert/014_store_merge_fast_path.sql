@@ -1,5 +1,7 @@
+-- Functions and views now in definitions/ are left as they are: a definition file is their
+-- one current source (docs/deploy.md, "Definitions").
 -- Revert 014: the definitions 001 and 012 gave vete.session_role() and
--- vete.store_cart_write, exactly, then drop the fast path (nothing calls it any more).
+-- vete.store_cart_write, exactly. The fast path stays (definitions/store/store_cart_merge_fast.sql).
 CREATE OR REPLACE FUNCTION vete.session_role() RETURNS text
     LANGUAGE sql STABLE
     SET search_path = pg_catalog
@@ -39,4 +41,3 @@ CREATE OR REPLACE FUNCTION vete.store_cart_write(
 COMMENT ON FUNCTION vete.store_cart_write(text, uuid, jsonb, text) IS
     'Identity check, then the merge engine: the body of merge_cart_atomic, add and set quantity.';
 
-DROP FUNCTION vete.store_cart_merge_fast(text, uuid, jsonb, text);

@@ -1,3 +1,5 @@
+-- Functions and views now in definitions/ are left as they are: a definition file is their
+-- one current source (docs/deploy.md, "Definitions").
 -- Revert 016: the definitions 005-008 gave the four booking functions, exactly (as the
 -- deployer recorded them before 016), then the helpers, the CHECKs and the per-caller key.
 -- Going back to one key per clinic: where two callers of a clinic used the same key since
@@ -404,10 +406,6 @@ CREATE OR REPLACE FUNCTION public.get_available_slots(
 COMMENT ON FUNCTION public.get_available_slots(text, date, uuid, uuid) IS
     'Free slots (start, end, vet) for a service on a clinic-local date, computed in the clinic''s time zone.';
 
-DROP FUNCTION vete.too_far_ahead(text);
-DROP FUNCTION vete.latest_bookable_start(text);
-DROP FUNCTION vete.booking_horizon_days(text);
-DROP FUNCTION vete.text_too_long(text, text);
 
 ALTER TABLE public.appointment_events DROP CONSTRAINT appointment_events_reason_bounded;
 ALTER TABLE public.appointments DROP CONSTRAINT appointments_text_bounded;

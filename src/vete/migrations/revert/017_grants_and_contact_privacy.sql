@@ -1,10 +1,11 @@
+-- Functions and views now in definitions/ are left as they are: a definition file is their
+-- one current source (docs/deploy.md, "Definitions").
 -- Revert 017: the grants, policy and reads of migrations 001-016, as they wrote them on
 -- a plain PostgreSQL. What 017 revoked that no migration ever granted (a Supabase
 -- project's default ALL for anon and authenticated, TRUNCATE included) is not given
 -- back: re-granting it would reopen the hole, and vete never meant it.
 CREATE POLICY profiles_vets_visible ON public.profiles FOR SELECT TO anon, authenticated
     USING (role = 'vet' AND deleted_at IS NULL);
-DROP VIEW public.clinic_vets;
 
 -- Tables: 001-010 granted SELECT to the API roles and ALL to service_role.
 REVOKE ALL ON public.tenants FROM anon, authenticated;

@@ -1,0 +1,18 @@
+-- The clinic's booking horizon in days (first in 016, issue 13).
+
+CREATE OR REPLACE FUNCTION vete.booking_horizon_days(p_tenant_id text) RETURNS int
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog
+    AS $$
+        SELECT CASE WHEN t.settings ->> 'booking_horizon_days' ~ '^[0-9]{1,4}$'
+                    THEN least(greatest((t.settings ->> 'booking_horizon_days')::int, 1), 3650)
+                    ELSE 730 END
+        FROM public.tenants t WHERE t.id = p_tenant_id
+    $$;
+
+COMMENT ON FUNCTION vete.booking_horizon_days(text) IS
+    'How many days ahead the clinic takes bookings (settings.booking_horizon_days, 1..3650, default 730).';
+
+REVOKE ALL ON FUNCTION vete.booking_horizon_days(text) FROM PUBLIC, anon, authenticated, service_role;
+
+GRANT EXECUTE ON FUNCTION vete.booking_horizon_days(text) TO service_role;
