@@ -5,22 +5,31 @@ a status nothing reaches makes them fail."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, LiteralString
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from vete.deploy import maintain
 from vete.deploy.source import vete_source
 
-STATUSES = (
-    "'scheduled', 'confirmed', 'checked_in', 'in_progress', 'completed', 'cancelled', 'no_show'"
-)
+STATUSES = [
+    "scheduled",
+    "confirmed",
+    "checked_in",
+    "in_progress",
+    "completed",
+    "cancelled",
+    "no_show",
+]
+Change = sql.SQL | sql.Composed
 
 
-def allow_statuses(extra: str) -> str:
-    """SQL that replaces the appointments.status CHECK with one allowing ``extra`` too."""
-    return f"""
+def allow_statuses(extra: str) -> Change:
+    """Replace the appointments.status CHECK with one allowing ``extra`` too."""
+    return sql.SQL(
+        """
         DO $$
         BEGIN
             EXECUTE (
@@ -31,18 +40,28 @@ def allow_statuses(extra: str) -> str:
         END
         $$;
         ALTER TABLE public.appointments ADD CONSTRAINT appointments_status_check
-            CHECK (status IN ({STATUSES}, {extra}));
-    """
+            CHECK (status IN ({}));
+        """
+    ).format(sql.SQL(", ").join(map(sql.Literal, [*STATUSES, extra])))
 
 
-def transitions(*rows: str) -> str:
-    return (
+def transitions(*rows: tuple[str, str, str, str | None]) -> Change:
+    """Insert transitions (from, to, who may take it, stamp column)."""
+    return sql.SQL(
         "INSERT INTO vete.appointment_status_transitions"
-        " (from_status, to_status, allowed_to, stamp_column) VALUES " + ", ".join(rows) + ";"
+        " (from_status, to_status, allowed_to, stamp_column) VALUES {};"
+    ).format(
+        sql.SQL(", ").join(
+            sql.SQL("({})").format(sql.SQL(", ").join(map(sql.Literal, row))) for row in rows
+        )
     )
 
 
-def verify_007_after(conn: psycopg.Connection[Any], change: str) -> list[str]:
+def statement(text: LiteralString) -> Change:
+    return sql.SQL(text)
+
+
+def verify_007_after(conn: psycopg.Connection[Any], change: Change) -> list[str]:
     """The failures of verify 007 (as `vete db verify` runs it) once ``change`` is made;
     the change is rolled back."""
     with conn.transaction():
@@ -53,26 +72,26 @@ def verify_007_after(conn: psycopg.Connection[Any], change: str) -> list[str]:
 
 
 def test_the_deployed_lifecycle_verifies(conn: psycopg.Connection[Any]) -> None:
-    assert verify_007_after(conn, "SELECT 1") == []
+    assert verify_007_after(conn, statement("SELECT 1")) == []
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        transitions("('confirmed', 'in_progress', 'staff', 'started_at')"),
+        transitions(("confirmed", "in_progress", "staff", "started_at")),
         # A new status the way a migration adds one: the CHECK allows it, transitions lead
         # in from 'scheduled' and out to where it ends.
-        allow_statuses("'waitlisted'")
+        allow_statuses("waitlisted")
         + transitions(
-            "('scheduled', 'waitlisted', 'staff', NULL)",
-            "('waitlisted', 'confirmed', 'staff', 'confirmed_at')",
-            "('waitlisted', 'cancelled', 'owner_or_staff', 'cancelled_at')",
+            ("scheduled", "waitlisted", "staff", None),
+            ("waitlisted", "confirmed", "staff", "confirmed_at"),
+            ("waitlisted", "cancelled", "owner_or_staff", "cancelled_at"),
         ),
     ],
     ids=["a-new-transition", "a-new-status"],
 )
 def test_adding_to_the_lifecycle_keeps_verify_green(
-    conn: psycopg.Connection[Any], change: str
+    conn: psycopg.Connection[Any], change: Change
 ) -> None:
     assert verify_007_after(conn, change) == []
 
@@ -81,31 +100,32 @@ def test_adding_to_the_lifecycle_keeps_verify_green(
     ("change", "reason"),
     [
         (
-            transitions("('scheduled', 'paused', 'staff', NULL)"),
+            transitions(("scheduled", "paused", "staff", None)),
             "a status appointments.status does not allow: scheduled -> paused",
         ),
         (
-            transitions("('cancelled', 'scheduled', 'owner_or_staff', NULL)"),
+            transitions(("cancelled", "scheduled", "owner_or_staff", None)),
             "out of a status that frees the slot: cancelled -> scheduled",
         ),
         (
-            transitions("('no_show', 'confirmed', 'staff', 'confirmed_at')"),
+            transitions(("no_show", "confirmed", "staff", "confirmed_at")),
             "out of a status that frees the slot: no_show -> confirmed",
         ),
         (
-            transitions("('confirmed', 'confirmed', 'staff', 'confirmed_at')"),
+            transitions(("confirmed", "confirmed", "staff", "confirmed_at")),
             "to the same status: confirmed -> confirmed",
         ),
-        (allow_statuses("'waitlisted'"), "not reachable from scheduled: waitlisted"),
+        (allow_statuses("waitlisted"), "not reachable from scheduled: waitlisted"),
         (
-            allow_statuses("'parked'")
+            allow_statuses("parked")
             + transitions(
-                "('scheduled', 'parked', 'staff', NULL)", "('parked', 'scheduled', 'staff', NULL)"
+                ("scheduled", "parked", "staff", None), ("parked", "scheduled", "staff", None)
             )
-            + "DELETE FROM vete.appointment_status_transitions WHERE from_status = 'scheduled'"
-            " AND to_status <> 'parked';"
-            " DELETE FROM vete.appointment_status_transitions WHERE to_status = 'scheduled'"
-            " AND from_status <> 'parked';",
+            + statement(
+                "DELETE FROM vete.appointment_status_transitions"
+                " WHERE (from_status = 'scheduled' AND to_status <> 'parked')"
+                " OR (to_status = 'scheduled' AND from_status <> 'parked')"
+            ),
             "no final status is reachable: parked, scheduled",
         ),
     ],
@@ -119,7 +139,7 @@ def test_adding_to_the_lifecycle_keeps_verify_green(
     ],
 )
 def test_an_inconsistent_lifecycle_fails_verify(
-    conn: psycopg.Connection[Any], change: str, reason: str
+    conn: psycopg.Connection[Any], change: Change, reason: str
 ) -> None:
     failures = verify_007_after(conn, change)
     assert len(failures) == 1, failures
