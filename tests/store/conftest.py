@@ -1,4 +1,4 @@
-"""Store test helpers: acting as a user, a clinic with customers and stocked products."""
+"""Store test helpers: calls as a user, a test clinic with stocked products, racing clients."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from tests.booking.world import make_clinic
 from vete.proof.harness import Crowd
 from vete.session import act_as
 
@@ -81,14 +82,9 @@ class Shop:
 def make_shop(
     conn: Conn, tenant: str, *, customers: int, products: int, stock: int = 10_000
 ) -> Shop:
-    """Create a clinic with owners and active products, each with ``stock`` units; commits."""
-    conn.execute("INSERT INTO tenants (id, name) VALUES (%s, %s)", [tenant, tenant.title()])
-    people = conn.execute(
-        "INSERT INTO profiles (tenant_id, id, role, full_name)"
-        " SELECT %s, gen_random_uuid(), 'owner', 'Owner ' || g FROM generate_series(1, %s) g"
-        " RETURNING id",
-        [tenant, customers],
-    ).fetchall()
+    """A test clinic (``make_clinic``) whose ``customers`` owners shop, with ``products``
+    active products of ``stock`` units each; commits."""
+    clinic = make_clinic(conn, tenant, owners=customers)
     goods = conn.execute(
         "INSERT INTO store_products (tenant_id, sku, name, price)"
         " SELECT %s, 'SKU-' || g, 'Product ' || g, 1000 + g * 10 FROM generate_series(1, %s) g"
@@ -103,7 +99,7 @@ def make_shop(
     conn.commit()
     return Shop(
         tenant=tenant,
-        customers=tuple(r["id"] for r in people),
+        customers=tuple(clinic.owners),
         products=tuple(r["id"] for r in goods),
         price={r["id"]: r["price"] for r in goods},
     )
