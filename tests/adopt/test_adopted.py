@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from tests import clock
 from tests.adopt.conftest import (
     THE_THREE,
     data_checksums,
@@ -131,7 +132,7 @@ def rpc(conn: psycopg.Connection[Any], user: str, call: str, args: dict[str, Any
 
 
 def future_weekday(days_ahead: int, hour: int, minute: int = 0) -> dt.datetime:
-    day = dt.date.today() + dt.timedelta(days=days_ahead)
+    day = clock.days_ahead(dt.UTC, days_ahead)
     while day.isoweekday() > 5:
         day += dt.timedelta(days=1)
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ASUNCION)

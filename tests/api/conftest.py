@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from tests import clock
 from vete.api import Verifier, mint_token
 from vete.app import create_app
 from vete.db import connect
@@ -33,7 +34,7 @@ RETIRO_CONSULTA = UUID("f0000000-0000-4000-8000-000000000001")
 
 def next_weekday(tz: str = "America/Asuncion", weekday: int = 2, weeks: int = 1) -> date:
     """A clinic-local date ``weeks`` ahead on ISO ``weekday`` (Tuesday by default)."""
-    today = datetime.now(ZoneInfo(tz)).date()
+    today = clock.today(ZoneInfo(tz))
     ahead = (weekday - today.isoweekday()) % 7 or 7
     return today + timedelta(days=ahead + 7 * (weeks - 1))
 

@@ -13,12 +13,19 @@ from psycopg.rows import dict_row
 from psycopg.types.range import Range
 
 from tests.booking.world import Clinic, as_user, book_consult, make_clinic
+from tests.clock import MONDAY, clock_change, today, weekday_ahead
 from vete import booking
 from vete.errors import InvalidInput
 
 ASU = ZoneInfo("America/Asuncion")
 MAD = ZoneInfo("Europe/Madrid")
-DAY = date(2030, 3, 4)  # a Monday
+DAY = weekday_ahead(ASU, MONDAY)
+# The clinic's clock changes: the last ones (asked with the clock pinned before them) and
+# the next ones (booked for real). Europe/Madrid changes on Sundays, at 02:00 and 03:00.
+LAST_SPRING = clock_change(MAD, forward=True, after=today(MAD), backwards=True)
+LAST_AUTUMN = clock_change(MAD, forward=False, after=today(MAD), backwards=True)
+SPRING = clock_change(MAD, forward=True, after=today(MAD))
+AUTUMN = clock_change(MAD, forward=False, after=today(MAD))
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +85,7 @@ def test_a_plain_day_follows_hours_and_lunch(conn: psycopg.Connection[Any], clin
         "14:00", "19:30", "-03"
     )
     assert all(s.end - s.start == timedelta(minutes=30) for s in found)
-    assert found[0].start == datetime(2030, 3, 4, 11, 0, tzinfo=UTC)  # 08:00 in UTC-3
+    assert found[0].start == datetime.combine(DAY, time(11), tzinfo=UTC)  # 08:00 in UTC-3
 
 
 def test_every_vet_when_none_is_named(conn: psycopg.Connection[Any], clinic: Clinic) -> None:
@@ -164,17 +171,21 @@ def pin_clock(conn: psycopg.Connection[Any], when: str) -> None:
     conn.execute("SELECT set_config('vete.clock', %s, false)", [when])
 
 
+#: Before both past clock changes: their days are in the future on the pinned clock.
+PINNED = (min(LAST_SPRING, LAST_AUTUMN) - timedelta(days=30)).isoformat() + " 00:00Z"
+
+
 @pytest.mark.parametrize(
     ("day", "night"),
     [
-        # 2026-03-29: 02:00 CET jumps to 03:00 CEST — the night shift has five real hours.
+        # 02:00 CET jumps to 03:00 CEST — the night shift has five real hours.
         (
-            date(2026, 3, 29),
+            LAST_SPRING,
             quarter_hours("00:00", "01:45", "+01") + quarter_hours("03:00", "05:30", "+02"),
         ),
-        # 2026-10-25: 03:00 CEST falls back to 02:00 CET — 02:00-02:59 happens twice.
+        # 03:00 CEST falls back to 02:00 CET — 02:00-02:59 happens twice.
         (
-            date(2026, 10, 25),
+            LAST_AUTUMN,
             quarter_hours("00:00", "02:45", "+02") + quarter_hours("02:00", "05:30", "+01"),
         ),
     ],
@@ -183,7 +194,7 @@ def pin_clock(conn: psycopg.Connection[Any], when: str) -> None:
 def test_madrid_clock_change_days_follow_the_wall_clock(
     conn: psycopg.Connection[Any], madrid: Clinic, day: date, night: list[str]
 ) -> None:
-    pin_clock(conn, "2026-01-01 00:00Z")
+    pin_clock(conn, PINNED)
     try:
         found = slots(conn, madrid, day)
     finally:
@@ -199,7 +210,7 @@ def test_madrid_clock_change_days_follow_the_wall_clock(
 
 
 def slots_pinned(conn: psycopg.Connection[Any], clinic: Clinic, day: date) -> list[booking.Slot]:
-    pin_clock(conn, "2026-01-01 00:00Z")
+    pin_clock(conn, PINNED)
     try:
         return slots(conn, clinic, day)
     finally:
@@ -219,23 +230,23 @@ def test_a_start_in_the_spring_gap_is_refused_and_writes_nothing(
     before = conn.execute("SELECT count(*) AS n FROM appointments").fetchone()
     conn.commit()
     with pytest.raises(InvalidInput) as refused:
-        book_local(conn, madrid, datetime(2027, 3, 28, 2, 30))
+        book_local(conn, madrid, datetime.combine(SPRING, time(2, 30)))
     assert refused.value.code == "NONEXISTENT_LOCAL_TIME"
     assert conn.execute("SELECT count(*) AS n FROM appointments").fetchone() == before
     conn.commit()
     # 03:00 exists (CEST, 01:00 UTC) and is bookable.
-    booked = book_local(conn, madrid, datetime(2027, 3, 28, 3, 0))
-    assert booked.start_time == datetime(2027, 3, 28, 1, 0, tzinfo=UTC)
+    booked = book_local(conn, madrid, datetime.combine(SPRING, time(3, 0)))
+    assert booked.start_time == datetime.combine(SPRING, time(1, 0), tzinfo=UTC)
 
 
 def test_the_repeated_autumn_hour_is_two_bookable_hours(
     conn: psycopg.Connection[Any], madrid: Clinic
 ) -> None:
-    first = book_local(conn, madrid, datetime(2027, 10, 31, 2, 30, fold=0))
-    second = book_local(conn, madrid, datetime(2027, 10, 31, 2, 30, fold=1), owner_index=1)
-    assert first.start_time == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 02:30 CEST
-    assert second.start_time == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # 02:30 CET
-    offered = wall(slots(conn, madrid, date(2027, 10, 31)), MAD)
+    first = book_local(conn, madrid, datetime.combine(AUTUMN, time(2, 30, fold=0)))
+    second = book_local(conn, madrid, datetime.combine(AUTUMN, time(2, 30, fold=1)), owner_index=1)
+    assert first.start_time == datetime.combine(AUTUMN, time(0, 30), tzinfo=UTC)  # 02:30 CEST
+    assert second.start_time == datetime.combine(AUTUMN, time(1, 30), tzinfo=UTC)  # 02:30 CET
+    offered = wall(slots(conn, madrid, AUTUMN), MAD)
     assert "02:30+02" not in offered
     assert "02:30+01" not in offered
     assert "02:15+01" not in offered  # [02:15, 02:45) CET runs into the second booking

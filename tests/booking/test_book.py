@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,11 +11,12 @@ import psycopg
 import pytest
 
 from tests.booking.world import Clinic, as_user, count_rows, make_clinic, rpc
+from tests.clock import MONDAY, weekday_ahead
 from vete import booking, errors
 from vete.errors import Forbidden, InvalidInput, NotFound, SlotUnavailable
 
 ASU = ZoneInfo("America/Asuncion")
-DAY = date(2030, 1, 7)  # a Monday, comfortably in the future
+DAY = weekday_ahead(ASU, MONDAY)  # comfortably in the future
 
 
 def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
@@ -115,7 +116,9 @@ def test_staff_given_duration_wins(conn: psycopg.Connection[Any], clinic: Clinic
 def test_naive_start_is_the_clinics_wall_clock(
     conn: psycopg.Connection[Any], clinic: Clinic
 ) -> None:
-    result = as_user(conn, clinic.owner, lambda: _consult(conn, clinic, datetime(2030, 1, 7, 16)))
+    result = as_user(
+        conn, clinic.owner, lambda: _consult(conn, clinic, datetime.combine(DAY, time(16)))
+    )
     assert result.start_time == at(16)
 
 
@@ -285,4 +288,3 @@ def test_anon_cannot_book(conn: psycopg.Connection[Any], clinic: Clinic) -> None
             ),
             role="anon",
         )
-    assert datetime.now(UTC) > datetime(2026, 1, 1, tzinfo=UTC)

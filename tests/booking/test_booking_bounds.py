@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from tests.booking.world import Clinic, as_user, book_consult, count_rows, make_clinic, rpc
+from tests.clock import days_ahead
 
 ASU = ZoneInfo("America/Asuncion")
 _days = iter(range(1, 400))
@@ -23,7 +24,7 @@ TEXT_LIMIT = 2000
 
 def fresh_day() -> date:
     """A day of its own for each test, a few weeks ahead (inside the default 2-year horizon)."""
-    return datetime.now(ASU).date() + timedelta(days=14 + next(_days))
+    return days_ahead(ASU, 14 + next(_days))
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -157,7 +158,7 @@ def test_owner_reschedule_keeps_the_booked_duration(
 
 
 def beyond_horizon() -> datetime:
-    day = datetime.now(ASU).date() + timedelta(days=731)
+    day = days_ahead(ASU, 731)
     return at(day, 9)
 
 
@@ -202,7 +203,7 @@ def test_a_pinned_clock_does_not_move_the_horizon(
 
 
 def test_a_start_inside_the_horizon_books(conn: psycopg.Connection[Any], clinic: Clinic) -> None:
-    day = datetime.now(ASU).date() + timedelta(days=725)
+    day = days_ahead(ASU, 725)
     assert book_as(conn, clinic, clinic.owner, p_start_time=at(day, 10))["success"]
 
 
@@ -263,7 +264,7 @@ def test_availability_offers_no_slot_beyond_the_horizon(
             ).fetchall(),
         )
 
-    inside = datetime.now(ASU).date() + timedelta(days=700)
+    inside = days_ahead(ASU, 700)
     assert slots(inside)
     assert slots(beyond_horizon().date()) == []
     assert slots("9999-12-31") == []

@@ -19,11 +19,12 @@ from psycopg.rows import dict_row
 
 from tests.booking.race import race
 from tests.booking.world import Clinic, as_user, make_clinic, rpc
+from tests.clock import MONDAY, weekday_ahead
 
 CLIENTS = 32
 ROUNDS = 50
 ASU = ZoneInfo("America/Asuncion")
-FIRST_DAY = date(2031, 3, 3)
+FIRST_DAY = weekday_ahead(ASU, MONDAY, weeks=6)
 
 
 @pytest.fixture(scope="module")

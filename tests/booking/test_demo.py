@@ -6,13 +6,14 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import psycopg
 from psycopg.rows import dict_row
 
+from tests import clock
 from tests.booking.world import as_user
 from vete import booking
 from vete.demo import DEMO_USERS, load_demo
@@ -52,7 +53,7 @@ def test_a_demo_owner_books_a_free_demo_slot(conn: psycopg.Connection[Any]) -> N
     load_demo(conn)
     maria = UUID("a0000000-0000-4000-8000-000000000004")
     consult = UUID("e0000000-0000-4000-8000-000000000001")
-    monday = date.today() + timedelta(days=7 - date.today().weekday() + 7)
+    monday = clock.weekday_ahead(ZoneInfo("America/Asuncion"), clock.MONDAY, weeks=1)
     slots = booking.available_slots(conn, tenant_id="adris", day=monday, service_id=consult)
     conn.commit()
     assert slots, "a weekday at Adris has free slots"

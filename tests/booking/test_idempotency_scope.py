@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from tests.booking.world import Clinic, as_user, make_clinic, rpc
+from tests.clock import days_ahead
 from vete.session import act_as
 
 ASU = ZoneInfo("America/Asuncion")
@@ -19,7 +20,7 @@ _days = iter(range(1, 400))
 
 
 def fresh_day() -> date:
-    return datetime.now(ASU).date() + timedelta(days=20 + next(_days))
+    return days_ahead(ASU, 20 + next(_days))
 
 
 def at(day: date, hour: int) -> datetime:

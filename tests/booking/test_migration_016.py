@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from tests.booking.world import Clinic, as_user, make_clinic, rpc
+from tests.clock import days_ahead
 from vete.deploy.source import VETE_SET
 from vete.migrations import MIGRATIONS_DIR
 
@@ -24,7 +25,7 @@ RECORDED_BEFORE_016 = uuid.UUID("ffffffff-ffff-ffff-ffff-ffffffffffff")
 
 
 def at(days: int, hour: int) -> datetime:
-    day = datetime.now(ASU).date() + timedelta(days=days)
+    day = days_ahead(ASU, days)
     return datetime(day.year, day.month, day.day, hour, tzinfo=ASU)
 
 

@@ -12,10 +12,11 @@ import pytest
 from psycopg.rows import dict_row
 
 from tests.booking.world import Clinic, as_user, book_consult, make_clinic, rpc
+from tests.clock import MONDAY, weekday_ahead
 from vete import booking, errors
 
 ASU = ZoneInfo("America/Asuncion")
-FIRST_DAY = date(2030, 2, 4)
+FIRST_DAY = weekday_ahead(ASU, MONDAY, weeks=5)
 _days = iter(range(1000))
 
 

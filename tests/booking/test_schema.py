@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import psycopg
@@ -12,6 +12,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from tests.booking.world import Clinic, make_clinic
+from tests.clock import MONDAY, weekday_ahead
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +85,7 @@ def insert(
     )
 
 
-T0 = datetime(2032, 5, 3, 12, tzinfo=UTC)
+T0 = datetime.combine(weekday_ahead(UTC, MONDAY, weeks=7), time(12), tzinfo=UTC)
 
 
 def test_a_direct_overlapping_insert_is_refused_by_the_table(

@@ -9,7 +9,7 @@ function's last line of defence answers. The outcome is counted by an independen
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,10 +19,11 @@ from psycopg import IsolationLevel
 from psycopg.rows import dict_row
 
 from tests.booking.world import Clinic, as_user, make_clinic, rpc
+from tests.clock import MONDAY, weekday_ahead
 from vete.session import act_as
 
 ASU = ZoneInfo("America/Asuncion")
-DAY = date(2031, 6, 2)
+DAY = weekday_ahead(ASU, MONDAY, weeks=4)
 
 
 @pytest.fixture(scope="module")

@@ -29,15 +29,18 @@ from hypothesis.stateful import (
 )
 from psycopg.rows import dict_row
 
+from tests import clock
 from tests.booking.world import Clinic, as_user, make_clinic
+from tests.clock import clock_change, today
 from vete import booking
 from vete.errors import VeteError
 
 MAD = ZoneInfo("Europe/Madrid")
 STEP = timedelta(minutes=15)
-# Sunday 2030-03-31 is Madrid's spring-forward day (02:00 -> 03:00): its night shift spans
-# the gap. Monday is an ordinary day.
-DAYS = [date(2030, 3, 31), date(2030, 4, 1)]
+# Madrid's next spring-forward day (a Sunday, 02:00 -> 03:00): its night shift spans the
+# gap. The Monday after is an ordinary day.
+SPRING = clock_change(MAD, forward=True, after=today(MAD))
+DAYS = [SPRING, SPRING + timedelta(days=1)]
 SCHEDULE: dict[int, dict[str, list[tuple[time, time]]]] = {
     7: {"work": [(time(1), time(4))], "break": [(time(3), time(3, 15))]},
     1: {"work": [(time(9), time(12))], "break": [(time(10, 30), time(11))]},
@@ -88,7 +91,7 @@ def verdict(
 ) -> str | None:
     """What the booking rules say about [start, start+minutes) — the model, not the SQL."""
     end = start + timedelta(minutes=minutes)
-    if start <= datetime.now(UTC):
+    if start <= clock.now():
         return "INVALID_TIME"
     day = start.astimezone(MAD).date()
     if day not in DAYS or not any(lo <= start and end <= hi for lo, hi in windows(day, "work")):
@@ -234,7 +237,7 @@ def make_machine(clinic: Clinic, conn: psycopg.Connection[Any]) -> type[RuleBase
             minutes = int((current.end - current.start) / timedelta(minutes=1))
             if user != "vet" and users[user] != current.owner:
                 expected: str | None = "UNAUTHORIZED"
-            elif start <= datetime.now(UTC):
+            elif start <= clock.now():
                 expected = "INVALID_TIME"
             else:
                 expected = verdict(

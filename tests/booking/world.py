@@ -1,4 +1,5 @@
-"""Test clinics: a tenant with vets, owners, pets, services and weekly hours, built directly."""
+"""The test clinic builder: a tenant with vets, owners, pets, services and weekly hours,
+built directly (the booking and store tests build on it)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ T = TypeVar("T")
 #: Every test clinic's vets work every day 08:00-20:00 with lunch 13:00-14:00 (local time).
 DEFAULT_SHIFT = (time(8), time(20))
 DEFAULT_BREAK = (time(13), time(14))
-#: Test clinics open their calendar 10 years ahead (vete's default is 730 days): the booking
-#: tests book on fixed dates years away (DST change days, a quiet Monday in 2030 ...).
-FIXED_DATE_SETTINGS: dict[str, Any] = {"booking_horizon_days": 3650}
+#: Test clinics open their calendar 10 years ahead (vete's default is 730 days), so a test's
+#: days (counted from the server's clock, tests/clock.py) never meet the horizon by accident:
+#: the horizon's own tests give their clinics vete's default ({}).
+WIDE_HORIZON_SETTINGS: dict[str, Any] = {"booking_horizon_days": 3650}
 
 
 @dataclass
@@ -66,7 +68,7 @@ def make_clinic(
     ``settings`` are the clinic's (``tenants.settings``); ``{}`` gives vete's defaults.
     """
     services = services or {"consult": (30, 0), "surgery": (60, 15)}
-    settings = FIXED_DATE_SETTINGS if settings is None else settings
+    settings = WIDE_HORIZON_SETTINGS if settings is None else settings
     clinic = Clinic(tenant_id=tenant_id, timezone=timezone)
     conn.execute(
         "INSERT INTO tenants (id, name, timezone, settings) VALUES (%s, %s, %s, %s)",

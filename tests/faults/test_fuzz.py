@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from tests import clock
 from tests.api.conftest import CARLOS, CONSULTA, FIRULAIS, LUNA, MARIA, RETIRO_CONSULTA
 from vete.demo import load_demo
 from vete.session import act_as
@@ -231,7 +232,7 @@ def test_cart_merge_answers_every_input_with_success_or_a_documented_code(
 
 
 def future_start() -> st.SearchStrategy[datetime | str | None]:
-    now = datetime.now(UTC)
+    now = clock.now()
     return st.one_of(
         st.none(),
         st.datetimes(
@@ -259,7 +260,7 @@ def notes() -> st.SearchStrategy[str | None]:
 
 def weekday_afternoon(days_ahead: int) -> datetime:
     """13:00 at adris (Carlos works 08-18, lunch 12-13) on the first weekday from then."""
-    day = datetime.now(ADRIS_ZONE).date() + timedelta(days=days_ahead)
+    day = clock.days_ahead(ADRIS_ZONE, days_ahead)
     while day.isoweekday() > 5:
         day += timedelta(days=1)
     return datetime(day.year, day.month, day.day, 13, tzinfo=ADRIS_ZONE)
@@ -366,7 +367,7 @@ def test_booking_answers_every_argument_set_with_success_or_a_documented_code(
                 assert booked["duration_minutes"] == CONSULTA_MINUTES, result
             else:
                 assert 5 <= booked["duration_minutes"] <= 720 or duration is None, result
-            assert booked["start_time"] <= datetime.now(UTC) + timedelta(days=731), result
+            assert booked["start_time"] <= clock.now() + timedelta(days=731), result
             assert (booked["notes"] or 0) <= 2000
         else:
             assert result["error"] in BOOKING_CODES, result

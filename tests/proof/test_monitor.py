@@ -5,20 +5,21 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from tests.clock import MONDAY, weekday_ahead
 from tests.proof.conftest import json_of, vete
 from vete.errors import InvalidInput
 from vete.proof.monitor import monitor, parse_duration
 from vete.proof.scenarios import VeteBooking
 from vete.proof.world import RaceClinic
 
-T0 = datetime(2031, 5, 5, 10, tzinfo=UTC)
+T0 = datetime.combine(weekday_ahead(UTC, MONDAY, weeks=8), time(10), tzinfo=UTC)
 
 
 def checks_of(report: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -1,12 +1,10 @@
-"""Store test helpers: acting as a user, a clinic with customers and stocked products."""
+"""Store test helpers: calls as a user, a test clinic with stocked products, racing clients."""
 
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -14,23 +12,18 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from tests.booking.world import make_clinic
+from vete.proof.harness import Crowd
+from vete.session import act_as
+
 T = TypeVar("T")
 Conn = psycopg.Connection[dict[str, Any]]
-
-
-def act_as(conn: Conn, *, user_id: uuid.UUID, role: str = "authenticated") -> None:
-    """Run the rest of the current transaction as ``user_id``, the way PostgREST does."""
-    claims = json.dumps({"sub": str(user_id), "role": role})
-    conn.execute("SELECT set_config('request.jwt.claims', %s, true)", [claims])
-    if role not in {"anon", "authenticated", "service_role"}:
-        raise ValueError(f"unknown role {role!r}")
-    conn.execute(f"SET LOCAL ROLE {role}")
 
 
 def call_as(conn: Conn, user_id: uuid.UUID, sql: str, params: dict[str, Any]) -> Any:
     """One transaction as ``user_id``: run ``sql`` (one value) and commit; returns the value."""
     with conn.transaction():
-        act_as(conn, user_id=user_id)
+        act_as(conn, user_id=user_id, role="authenticated")
         row = conn.execute(sql, params).fetchone()
     assert row is not None
     return next(iter(row.values()))
@@ -89,14 +82,9 @@ class Shop:
 def make_shop(
     conn: Conn, tenant: str, *, customers: int, products: int, stock: int = 10_000
 ) -> Shop:
-    """Create a clinic with owners and active products, each with ``stock`` units; commits."""
-    conn.execute("INSERT INTO tenants (id, name) VALUES (%s, %s)", [tenant, tenant.title()])
-    people = conn.execute(
-        "INSERT INTO profiles (tenant_id, id, role, full_name)"
-        " SELECT %s, gen_random_uuid(), 'owner', 'Owner ' || g FROM generate_series(1, %s) g"
-        " RETURNING id",
-        [tenant, customers],
-    ).fetchall()
+    """A test clinic (``make_clinic``) whose ``customers`` owners shop, with ``products``
+    active products of ``stock`` units each; commits."""
+    clinic = make_clinic(conn, tenant, owners=customers)
     goods = conn.execute(
         "INSERT INTO store_products (tenant_id, sku, name, price)"
         " SELECT %s, 'SKU-' || g, 'Product ' || g, 1000 + g * 10 FROM generate_series(1, %s) g"
@@ -111,7 +99,7 @@ def make_shop(
     conn.commit()
     return Shop(
         tenant=tenant,
-        customers=tuple(r["id"] for r in people),
+        customers=tuple(clinic.owners),
         products=tuple(r["id"] for r in goods),
         price={r["id"]: r["price"] for r in goods},
     )
@@ -130,27 +118,18 @@ def cart_quantities(conn: Conn, tenant: str, customer: uuid.UUID) -> dict[str, i
     return {r["id"]: r["q"] for r in rows}
 
 
-class Clients:
-    """N connections opened once, each driven by its own thread, released by one barrier."""
-
-    def __init__(self, url: str, n: int) -> None:
-        self.conns: list[Conn] = [psycopg.connect(url, row_factory=dict_row) for _ in range(n)]
-        self.pool = ThreadPoolExecutor(max_workers=n)
+class Clients(Crowd):
+    """The product's race harness (``vete race``) for store tests: N connections opened
+    once, each round released together by one barrier."""
 
     def run(self, work: Sequence[Callable[[Conn], T]]) -> list[T]:
-        """Run work[i] on connection i, all released together; results in order."""
-        barrier = threading.Barrier(len(work), timeout=60)
-
-        def one(i: int) -> T:
-            barrier.wait()
-            return work[i](self.conns[i])
-
-        return list(self.pool.map(one, range(len(work))))
-
-    def close(self) -> None:
-        self.pool.shutdown()
-        for c in self.conns:
-            c.close()
+        """Run work[i] on connection i, all released together; results in order. The first
+        exception a client raised is raised here."""
+        calls = self.round(lambda i, conn, _: work[i](conn), None)
+        for call in calls:
+            if isinstance(call.result, BaseException):
+                raise call.result
+        return [call.result for call in calls]
 
 
 @pytest.fixture(scope="module")

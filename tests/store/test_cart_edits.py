@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.store.conftest import Clients, Conn, Shop, act_as, make_shop
+from tests.store.conftest import Clients, Conn, Shop, make_shop
 from vete import store
+from vete.session import act_as
 
 DEVICES = 4
 ROUNDS = 60
@@ -32,7 +33,7 @@ class Edit:
 
     def run(self, conn: Conn, tenant: str, customer: uuid.UUID) -> store.Cart:
         with conn.transaction():
-            act_as(conn, user_id=customer)
+            act_as(conn, user_id=customer, role="authenticated")
             if self.kind == "add":
                 line = {"id": self.product, "type": "product", "quantity": self.quantity}
                 return store.add_item(conn, tenant_id=tenant, item=line)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.store.conftest import Conn, act_as
+from tests.store.conftest import Conn
 from vete import store
+from vete.session import act_as
 
 
 def test_demo_catalog_is_loaded_once_per_clinic(admin: Conn) -> None:
@@ -38,7 +39,7 @@ def test_demo_catalog_is_loaded_once_per_clinic(admin: Conn) -> None:
     ).fetchone()
     assert product is not None
     with admin.transaction():
-        act_as(admin, user_id=customer["id"])
+        act_as(admin, user_id=customer["id"], role="authenticated")
         cart = store.add_item(
             admin,
             tenant_id="demo-a",

@@ -8,7 +8,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.store.conftest import Conn, Shop, act_as, item, make_shop, rpc
+from tests.store.conftest import Conn, Shop, item, make_shop, rpc
+from vete.session import act_as
 
 UNAUTHORIZED = {"success": False, "error": "UNAUTHORIZED"}
 
@@ -61,7 +62,7 @@ def test_customer_cannot_read_another_customers_cart(admin: Conn, clinics: dict[
         UNAUTHORIZED
     )
     with admin.transaction():
-        act_as(admin, user_id=ana)
+        act_as(admin, user_id=ana, role="authenticated")
         rows = admin.execute("SELECT customer_id FROM store_carts").fetchall()
     assert {r["customer_id"] for r in rows} <= {ana}
 
@@ -117,7 +118,7 @@ def test_staff_see_clinic_carts_but_do_not_write_them(admin: Conn, clinics: dict
     vera, ben = clinics["vera"], clinics["ben"]
     merge(admin, ben, ben, clinics["north"])
     with admin.transaction():
-        act_as(admin, user_id=vera)
+        act_as(admin, user_id=vera, role="authenticated")
         seen = admin.execute("SELECT customer_id FROM store_carts").fetchall()
     assert ben in {r["customer_id"] for r in seen}
     assert subset(merge(admin, vera, ben, clinics["north"])) == UNAUTHORIZED

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.store.conftest import Conn, Shop, act_as, item, make_shop
+from tests.store.conftest import Conn, Shop, item, make_shop
 from vete import store
 from vete.errors import InvalidInput, NotFound
+from vete.session import act_as
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ class Shopper:
 
     def merge(self, items: list[dict[str, Any]], policy: store.MergePolicy = "max") -> store.Cart:
         with self.admin.transaction():
-            act_as(self.admin, user_id=self.customer)
+            act_as(self.admin, user_id=self.customer, role="authenticated")
             return store.merge_cart(
                 self.admin,
                 tenant_id=self.shop.tenant,

@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests import clock
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, SECRET
 from vete import booking
 from vete.api import mint_token
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 
 def tuesday_in_two_weeks() -> date:
-    today = datetime.now(ZoneInfo("America/Asuncion")).date()
+    today = clock.today(ZoneInfo("America/Asuncion"))
     return today + timedelta(days=((2 - today.isoweekday()) % 7 or 7) + 7)
 
 

@@ -116,9 +116,10 @@ class VeteCart:
         return rows
 
 
-def race_day(round_no: int) -> datetime:
-    """Midnight UTC of the round's day: a week ahead, one day per round (always future)."""
-    today = datetime.now(UTC).date()
+def race_day(server_now: datetime, round_no: int) -> datetime:
+    """Midnight UTC of the round's day: a week after the server's ``now()``, one day per
+    round (always future by the clock booking judges by, whatever this machine's says)."""
+    today = server_now.astimezone(UTC).date()
     return datetime.combine(today + timedelta(days=7 + round_no), time(0), tzinfo=UTC)
 
 
@@ -127,9 +128,13 @@ def booking_scenarios(
 ) -> dict[str, Scenario]:
     """The four booking races; each uses its own vet, and each round its own day."""
     day_of: dict[int, datetime] = {}
+    with admin.transaction():
+        row = admin.execute("SELECT now() AS now").fetchone()
+    assert row is not None
+    server_now: datetime = row["now"]
 
     def day(round_no: int) -> datetime:
-        return day_of.setdefault(round_no, race_day(round_no))
+        return day_of.setdefault(round_no, race_day(server_now, round_no))
 
     def judge_vet(vet: uuid.UUID) -> Callable[[int, Any, list[Call], Tally], None]:
         def judge(round_no: int, ctx: Any, calls: list[Call], tally: Tally) -> None:

@@ -11,6 +11,10 @@ Fixtures:
     database_factory   call it to get the URL of one more fresh database (dropped at end)
     database_url       this module's fresh database
     conn               a connection to it (dict rows), closed after the test
+
+``server_now()`` is the server's clock (``now()``) as first read in the session: tests
+compute the days they book from it, never from the calendar date, so the suite passes on
+any date and on a server whose clock runs ahead (``scripts/faketime-tests``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +37,7 @@ from vete.config import Settings
 
 _NAME_PREFIX = "vete_t_"
 _counter = itertools.count(1)
+_config: pytest.Config | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="libpq URL of the PostgreSQL to test against (env VETE_TEST_DATABASE_URL); "
         "default: vete's embedded server",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _config
+    _config = config
+
+
+def server_now() -> datetime:
+    """The test server's ``now()`` when first asked in this session (then the same answer).
+
+    Tests derive their dates from it (a Monday three weeks ahead, the next clock change)
+    at import time, so it is read once: every module then agrees on "today".
+    """
+    assert _config is not None, "vete.testing.plugin is not loaded"
+    cached: datetime | None = getattr(_config, "_vete_now", None)
+    if cached is None:
+        with _server_from_config(_config).admin() as conn:
+            cached = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
+        _config._vete_now = cached  # type: ignore[attr-defined]
+    assert cached is not None
+    return cached
 
 
 def _server_from_config(config: pytest.Config) -> PgServer:
