@@ -1,6 +1,7 @@
 -- One function's findings from plpgsql_check, called by its schema-qualified name wherever
 -- the extension lives. fatal_errors off: every error of the body, not only the first.
--- Security warnings on: dynamic SQL open to injection, which matters in SECURITY DEFINER.
+-- Security warnings on: dynamic SQL open to injection, which matters in functions that run
+-- with their owner's rights.
 SELECT lineno, level, sqlstate, message, detail, hint
 FROM {check_function}(
     CAST(%(signature)s AS regprocedure),
