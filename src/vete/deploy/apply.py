@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,30 +149,36 @@ def apply_migration(
             backup=backup,
             on_commit=on_commit,
         )
+    started = time.perf_counter()
+    with collecting_notices(conn) as notices, conn.transaction():
+        set_local_timeouts(conn, timeouts)
+        before = catalog.snapshot(conn)
+        _run_statements(conn, migration, notices)
+        file_notices = tuple(notices)
+        change = catalog.diff(before, catalog.snapshot(conn))
+        return _check_and_record(
+            conn,
+            migration,
+            migration_set=migration_set,
+            started=started,
+            notices=file_notices,
+            change=change,
+            backup=backup,
+            on_commit=on_commit,
+        )
+
+
+@contextmanager
+def collecting_notices(conn: psycopg.Connection[Any]) -> Iterator[list[str]]:
+    """The NOTICEs the server sends while the block runs, in order (for ``expect-notice``)."""
     notices: list[str] = []
 
     def on_notice(diag: psycopg.errors.Diagnostic) -> None:
         notices.append(diag.message_primary or "")
 
     conn.add_notice_handler(on_notice)
-    started = time.perf_counter()
     try:
-        with conn.transaction():
-            set_local_timeouts(conn, timeouts)
-            before = catalog.snapshot(conn)
-            _run_statements(conn, migration, notices)
-            file_notices = tuple(notices)
-            change = catalog.diff(before, catalog.snapshot(conn))
-            return _check_and_record(
-                conn,
-                migration,
-                migration_set=migration_set,
-                started=started,
-                notices=file_notices,
-                change=change,
-                backup=backup,
-                on_commit=on_commit,
-            )
+        yield notices
     finally:
         conn.remove_notice_handler(on_notice)
 
@@ -186,14 +193,8 @@ def _apply_outside_transaction(
     on_commit: Callable[[psycopg.Connection[Any]], None] | None,
 ) -> Applied:
     """``vete:no-transaction`` files: statement by statement, then indexes checked valid."""
-    notices: list[str] = []
-
-    def on_notice(diag: psycopg.errors.Diagnostic) -> None:
-        notices.append(diag.message_primary or "")
-
     was_autocommit = conn.autocommit
     conn.autocommit = True
-    conn.add_notice_handler(on_notice)
     started = time.perf_counter()
     try:
         conn.execute(
@@ -203,11 +204,12 @@ def _apply_outside_transaction(
         )
         invalid_before = {r["name"] for r in catalog_invalid_indexes(conn)}
         before = catalog.snapshot(conn)
-        try:
-            _run_statements(conn, migration, notices)
-            failure = None
-        except DeployError as exc:
-            failure = exc
+        with collecting_notices(conn) as notices:
+            try:
+                _run_statements(conn, migration, notices)
+                failure = None
+            except DeployError as exc:
+                failure = exc
         invalid = sorted({r["name"] for r in catalog_invalid_indexes(conn)} - invalid_before)
         if failure is not None or invalid:
             left = (
@@ -219,7 +221,6 @@ def _apply_outside_transaction(
             raise DeployError(reason + left) from failure
     finally:
         conn.execute("RESET lock_timeout; RESET statement_timeout")
-        conn.remove_notice_handler(on_notice)
         conn.autocommit = was_autocommit
     change = catalog.diff(before, catalog.snapshot(conn))
     with conn.transaction():

@@ -165,53 +165,44 @@ def apply_definition(
 ) -> Redefined:
     """Apply one definition, or raise with the database exactly as before it."""
     migration = definition.as_migration()
-    notices: list[str] = []
-
-    def on_notice(diag: psycopg.errors.Diagnostic) -> None:
-        notices.append(diag.message_primary or "")
-
-    conn.add_notice_handler(on_notice)
     started = time.perf_counter()
-    try:
-        with conn.transaction():
-            applying.set_local_timeouts(conn, timeouts)
-            before = objects(conn)
-            applying.run_statements(conn, migration, notices)
-            file_notices = tuple(notices)
-            after = objects(conn)
-            touched = [key for key, o in after.items() if o["touched"]]
-            gone = [o for key, o in before.items() if key not in after]
-            replaced = _ordered([before[k] for k in touched if k in before] + gone)
-            created = _ordered([after[k] for k in touched if k not in before])
-            _apply_again(conn, definition)
-            grants.settle_definition(
-                conn,
-                definition.label,
-                [o["name"] for o in created if o["kind"] in ("function", "view")],
-            )
-            signatures = {name for kind, name in touched if kind == "function"}
-            functions = tuple(
-                info for sig, info in catalog.snapshot(conn).functions.items() if sig in signatures
-            )
-            probed = applying.check_deployed(conn, migration, functions)
-            static_check = applying.check_statically(conn, migration, functions)
-            duration_ms = int((time.perf_counter() - started) * 1000)
-            defines = [_ref(o) for o in _ordered([after[k] for k in touched])]
-            queries.record_definition(
-                conn,
-                migration_set=migration_set,
-                definition=definition.key,
-                checksum=definition.checksum,
-                defines=json.dumps(defines),
-                replaced=json.dumps(replaced, default=str),
-                created=json.dumps(created, default=str),
-                notices=json.dumps(list(file_notices)),
-                duration_ms=duration_ms,
-            )
-            if on_commit is not None:
-                on_commit(conn)
-    finally:
-        conn.remove_notice_handler(on_notice)
+    with applying.collecting_notices(conn) as notices, conn.transaction():
+        applying.set_local_timeouts(conn, timeouts)
+        before = objects(conn)
+        applying.run_statements(conn, migration, notices)
+        file_notices = tuple(notices)
+        after = objects(conn)
+        touched = [key for key, o in after.items() if o["touched"]]
+        gone = [o for key, o in before.items() if key not in after]
+        replaced = _ordered([before[k] for k in touched if k in before] + gone)
+        created = _ordered([after[k] for k in touched if k not in before])
+        _apply_again(conn, definition)
+        grants.settle_definition(
+            conn,
+            definition.label,
+            [o["name"] for o in created if o["kind"] in ("function", "view")],
+        )
+        signatures = {name for kind, name in touched if kind == "function"}
+        functions = tuple(
+            info for sig, info in catalog.snapshot(conn).functions.items() if sig in signatures
+        )
+        probed = applying.check_deployed(conn, migration, functions)
+        static_check = applying.check_statically(conn, migration, functions)
+        duration_ms = int((time.perf_counter() - started) * 1000)
+        defines = [_ref(o) for o in _ordered([after[k] for k in touched])]
+        queries.record_definition(
+            conn,
+            migration_set=migration_set,
+            definition=definition.key,
+            checksum=definition.checksum,
+            defines=json.dumps(defines),
+            replaced=json.dumps(replaced, default=str),
+            created=json.dumps(created, default=str),
+            notices=json.dumps(list(file_notices)),
+            duration_ms=duration_ms,
+        )
+        if on_commit is not None:
+            on_commit(conn)
     return Redefined(
         definition, duration_ms, file_notices, defines, replaced, created, probed, static_check
     )
