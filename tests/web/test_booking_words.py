@@ -155,3 +155,26 @@ def test_dates_as_people_read_them_on_the_clinics_clock():
     assert for_clinic("America/Asuncion", "es").when(instant) == "mar, 2 mar. 2027, 10:00"
     assert for_clinic("America/Asuncion", "en").when(instant) == "Tue, Mar 2, 2027, 10:00\u202fAM"
     assert for_clinic("Europe/Madrid", "es").when(instant) == "mar, 2 mar 2027, 14:00"
+
+
+def test_adding_more_than_the_stock_says_what_the_cart_got(pages, demo_url):
+    import psycopg
+
+    with psycopg.connect(demo_url) as conn:
+        product, name, available = conn.execute(
+            "SELECT p.id::text, p.name, i.stock_quantity - i.reserved_quantity"
+            " FROM store_products p JOIN store_inventory i"
+            " ON i.tenant_id = p.tenant_id AND i.product_id = p.id"
+            " WHERE p.tenant_id = 'adris' AND p.sku = 'ARENA-GATO-4KG'"
+        ).fetchone()
+    pages.post("/login", data={"email": "jorge@demo.vete"}, follow_redirects=False)
+    asked = available + 20
+    r = pages.post("/c/adris/cart/add", data={"product_id": product, "quantity": str(asked)})
+    assert r.status_code == 200
+    expected = CATALOG["notice.stock_limit"]["es"].format(
+        requested=asked, name=name, quantity=available
+    )
+    assert expected in unescape(r.text)
+    assert f'value="{available}"' in r.text  # the cart holds what there is
+    pages.post("/c/adris/cart/set", data={"item_id": product, "quantity": "0"})
+    pages.cookies.clear()
