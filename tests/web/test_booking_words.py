@@ -178,3 +178,10 @@ def test_adding_more_than_the_stock_says_what_the_cart_got(pages, demo_url):
     assert f'value="{available}"' in r.text  # the cart holds what there is
     pages.post("/c/adris/cart/set", data={"item_id": product, "quantity": "0"})
     pages.cookies.clear()
+
+
+def test_a_page_asked_with_the_wrong_method_is_a_page_in_words(pages):
+    r = pages.get("/c/adris/checkout?lang=en")
+    assert r.status_code == 405
+    assert "text/html" in r.headers["content-type"]
+    assert CATALOG["error.METHOD_NOT_ALLOWED"]["en"] in unescape(r.text)

@@ -68,9 +68,12 @@ async def validation_error(request: Request, exc: Exception) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    if not is_page(request) or exc.status_code != 404:
+    if not is_page(request) or not 400 <= exc.status_code < 500:
         return await problems.http_error(request, exc)
-    return error_page(request, status=404, code=problems.http_code(exc))
+    code = problems.http_code(exc)
+    return error_page(
+        request, status=exc.status_code, code="HTTP_ERROR" if code.startswith("HTTP_") else code
+    )
 
 
 def install(app: FastAPI) -> None:

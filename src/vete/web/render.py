@@ -85,6 +85,15 @@ def here(request: Request, **extra: str) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+def other_language_url(request: Request, lang: Lang, clinic: Any) -> str:
+    """This page in the other language; after a form (a page no GET can show again), the
+    clinic's page, or the home page."""
+    other = "en" if lang == "es" else "es"
+    if request.method in ("GET", "HEAD"):
+        return here(request, lang=other)
+    return (f"/c/{clinic.id}" if clinic is not None else "/") + f"?lang={other}"
+
+
 def render(
     request: Request,
     name: str,
@@ -109,7 +118,7 @@ def render(
             "notices": notice_texts(lang, [*kept_notices(request), *(notices or [])]),
             "fmt": formats.for_clinic(clinic.timezone, lang) if clinic is not None else None,
             "here": here(request),
-            "other_language_url": here(request, lang="en" if lang == "es" else "es"),
+            "other_language_url": other_language_url(request, lang, clinic),
             **context,
         },
         status_code=status,
