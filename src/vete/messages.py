@@ -267,8 +267,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "error.INVALID_INPUT": ("Hay datos que no son válidos.", "Some of the data is not valid."),
     "error.UNAUTHENTICATED": (
-        "Tu sesión venció o no es válida: ingresá de nuevo.",
-        "Your session expired or is not valid: sign in again.",
+        "Ingresá para seguir: no hay sesión, venció o no es válida.",
+        "Sign in to go on: there is no session, or it expired or is not valid.",
     ),
     "error.FORBIDDEN": ("No tenés acceso a esta página.", "You do not have access to this."),
     "error.CROSS_SITE_REQUEST": (
