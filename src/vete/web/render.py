@@ -24,6 +24,8 @@ LANG_COOKIE = "vete_lang"
 #: Notices for the next page shown (after a redirect): a JSON list of ``[KEY, {values}]``,
 #: KEY a ``notice.`` entry of :data:`vete.messages.CATALOG`; shown once, then deleted.
 NOTICE_COOKIE = "vete_notice"
+#: Notices kept at most (a cookie holds about 4 KB; a browser drops a larger one whole).
+MAX_NOTICES = 10
 CLINIC_SLUG = re.compile(TENANT_PATTERN)
 
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -65,15 +67,16 @@ def kept_notices(request: Request) -> list[Notice]:
         return []
     return [
         (item[0], item[1])
-        for item in data[:10]
+        for item in data[:MAX_NOTICES]
         if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
     ]
 
 
 def keep_notice(response: Response, *notices: Notice) -> None:
-    """Show ``notices`` (``(key, values)``) on the next page this browser gets."""
+    """Show ``notices`` (``(key, values)``, the first :data:`MAX_NOTICES`) on the next page
+    this browser gets."""
     if notices:
-        value = json.dumps([[key, values] for key, values in notices])
+        value = json.dumps([[key, values] for key, values in notices[:MAX_NOTICES]])
         response.set_cookie(NOTICE_COOKIE, value, max_age=300, samesite="lax", path="/")
 
 
@@ -131,16 +134,14 @@ def render(
     return response
 
 
-def error_page(request: Request, *, status: int, code: str, detail: str = "") -> Response:
+def error_page(request: Request, *, status: int, code: str) -> Response:
     """The HTML twin of a problem+json answer, for the pages (back to the clinic's page):
-    the code's sentence in the page's language, then ``detail`` (already in it, if any).
-    The code itself is only an attribute, for programs and tests."""
+    the code's sentence in the page's language. The code itself is only an attribute, for
+    programs and tests; the error's own message (English, or the SQL's) is not shown."""
     clinic = request.path_params.get("tenant_id")
     back = f"/c/{clinic}" if isinstance(clinic, str) and CLINIC_SLUG.match(clinic) else "/"
     text = error_text(code, language(request))
-    response = render(
-        request, "error.html", status=status, code=code, text=text, detail=detail, back=back
-    )
+    response = render(request, "error.html", status=status, code=code, text=text, back=back)
     assert isinstance(response, HTMLResponse)
     if status == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_S)
