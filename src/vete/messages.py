@@ -140,6 +140,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "La clínica no atiende ese día (o ese veterinario/a no trabaja ese día).",
         "The clinic is closed that day (or that vet does not work that day).",
     ),
+    "no_slots.today": (
+        "Hoy ya no quedan horarios libres. Probá con otro día.",
+        "No free slots are left today. Try another day.",
+    ),
     "no_slots.full": (
         "No quedan horarios libres ese día: está todo reservado. Probá con otro día.",
         "No free slots left that day: it is fully booked. Try another day.",

@@ -83,6 +83,22 @@ def test_no_free_slot_says_why_past_closed_or_full(pages, demo_url):
     assert reason(open_day) is None
 
 
+def test_the_reason_for_no_slot_is_judged_from_the_clinics_today():
+    from vete.reads import BookingCalendar
+    from vete.web.pages import no_slots_reason
+
+    wednesday = date(2030, 1, 2)
+    calendar = BookingCalendar(today=wednesday, open_weekdays=[1, 2, 3, 4, 5])
+    assert no_slots_reason(calendar, wednesday - timedelta(days=1)) == "past"
+    assert no_slots_reason(calendar, wednesday) == "today"
+    assert no_slots_reason(calendar, wednesday + timedelta(days=1)) == "full"
+    assert no_slots_reason(calendar, date(2030, 1, 5)) == "closed"  # a Saturday
+    assert calendar.next_open_day() == wednesday + timedelta(days=1)
+    friday = BookingCalendar(today=date(2030, 1, 4), open_weekdays=[1, 2, 3, 4, 5])
+    assert friday.next_open_day() == date(2030, 1, 7)  # Monday
+    assert BookingCalendar(today=wednesday, open_weekdays=[]).next_open_day() == date(2030, 1, 3)
+
+
 def test_the_date_picker_offers_no_past_day_and_opens_on_an_open_day(pages):
     page = pages.get("/c/adris/book").text
     today = clock.today(ADRIS)

@@ -105,13 +105,14 @@ async def book_page(
 
 
 def no_slots_reason(calendar: reads.BookingCalendar, day: date) -> str:
-    """Why a day offers no free slot: ``past``, ``closed`` (no shift that weekday) or
-    ``full`` (every slot taken, or the vets away)."""
+    """Why a day offers no free slot: ``past``, ``closed`` (no shift that weekday),
+    ``today`` (what is left of today is taken or gone) or ``full`` (every slot taken, or
+    the vets away)."""
     if day < calendar.today:
         return "past"
     if not calendar.is_open(day):
         return "closed"
-    return "full"
+    return "today" if day == calendar.today else "full"
 
 
 @router.post("/c/{tenant_id}/book")
