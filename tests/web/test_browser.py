@@ -110,6 +110,20 @@ class Journey:
             self.page.screenshot(path=str(path), full_page=True)
 
 
+def platform_books(url: str, pet: str, service: str, vet: str, start: datetime) -> None:
+    """The platform books an Adris appointment (a naive start is the clinic's wall clock)."""
+    with connect(url) as conn:
+        booking.book(
+            conn,
+            tenant_id="adris",
+            pet_id=UUID(pet),
+            service_id=UUID(service),
+            vet_id=UUID(vet),
+            start=start,
+        )
+        conn.commit()
+
+
 def appointment(url: str, appointment_id: str) -> tuple[str, datetime]:
     """Independent read: (status, start) of one appointment."""
     with psycopg.connect(url) as conn:
@@ -262,16 +276,14 @@ def test_staff_confirm_in_the_day_view(
     browser: Browser, base_url: str, demo_url: str, lang: Lang, size: str, viewport: Any
 ) -> None:
     day = tuesday(weeks=8 + (lang == "en"))
-    with connect(demo_url) as conn:  # the platform books Toby with Lucía, for the view
-        booking.book(
-            conn,
-            tenant_id="adris",
-            pet_id=UUID("c0000000-0000-4000-8000-000000000003"),
-            service_id=UUID("e0000000-0000-4000-8000-000000000002"),
-            vet_id=UUID("a0000000-0000-4000-8000-000000000003"),
-            start=datetime(day.year, day.month, day.day, 10, 0),
-        )
-        conn.commit()
+    # The platform books Toby (vaccination) with Lucía, for the view.
+    platform_books(
+        demo_url,
+        "c0000000-0000-4000-8000-000000000003",
+        "e0000000-0000-4000-8000-000000000002",
+        "a0000000-0000-4000-8000-000000000003",
+        datetime(day.year, day.month, day.day, 10, 0),
+    )
     with open_page(browser, base_url, lang, viewport) as page:
         j = Journey(page, lang, size)
         page.goto(f"/login?next=/c/adris/day&lang={lang}")
@@ -377,3 +389,53 @@ def test_docs_render_with_every_request_outside_this_server_blocked(
         expect(page.get_by_text("/api/clinics/{tenant_id}/appointments").first).to_be_visible()
         page.screenshot(path=str(SCREENSHOTS / "en-desktop-18-api-docs.png"))
     assert outside == []
+
+
+NARROW = {"width": 360, "height": 740}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_page_fits_a_360_px_phone(
+    browser: Browser, base_url: str, demo_url: str, lang: Lang
+) -> None:
+    """The narrowest phone asked for: each page a person reaches, with its actions, in a
+    360 px viewport (no screenshots: the 390 px journeys take them)."""
+    day = tuesday(weeks=10 + (lang == "en"))
+    # An appointment of María's (Michi, consultation, Carlos), so the list has actions.
+    platform_books(
+        demo_url,
+        "c0000000-0000-4000-8000-000000000002",
+        "e0000000-0000-4000-8000-000000000001",
+        "a0000000-0000-4000-8000-000000000002",
+        datetime(day.year, day.month, day.day, 9, 0),
+    )
+    with open_page(browser, base_url, lang, NARROW) as page:
+        j = Journey(page, lang, "narrow")
+        product = stock(demo_url, "PIPETA-PERRO-M")[0]
+        page.context.add_cookies(
+            [
+                {
+                    "name": DEVICE_CART,
+                    "value": json.dumps(
+                        {"adris": [{"id": product, "type": "product", "quantity": 1}]}
+                    ),
+                    "url": base_url,
+                }
+            ]
+        )
+        for path in ("/", "/c/adris", "/c/adris/shop", "/c/adris/cart", "/login"):
+            page.goto(path)
+            j.check()
+        page.goto("/login?next=/c/adris/appointments")
+        page.locator("button[data-email='maria@demo.vete']").click()
+        j.check()
+        reschedule = page.locator("tr[data-status=scheduled]").first.get_by_role(
+            "link", name=j.w("reschedule")
+        )
+        reschedule.click()
+        j.check()
+        page.goto(f"/c/adris/book?day={day.isoformat()}")
+        page.get_by_role("button", name=j.w("show_slots")).click()
+        j.check()
+        page.goto("/c/adris/cart")
+        j.check()
