@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from vete import __version__
-from vete.api import problems
+from vete.api import docs, problems
 from vete.api.auth import Verifier, shared_secret, verifier_from_settings
 from vete.api.deps import AppState
 from vete.api.observe import Metrics, ObserveMiddleware
@@ -82,12 +82,17 @@ def create_api(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # /docs is served from this server's own copy of Swagger UI (vete.api.docs), and
+        # ReDoc, which would load from a CDN, not at all.
+        docs_url=None,
+        redoc_url=None,
         # vete's telemetry is its own (Prometheus /metrics, JSON logs with request ids):
         # FastAPI's native OpenTelemetry would look up global providers on every request
         # (~3 % of a booking request's CPU here) to find none configured.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     problems.install(app)
+    docs.install(app)
     for router in (clinics.router, appointments.router, cart.router, health.router):
         app.include_router(router)
     app.add_middleware(ObserveMiddleware, metrics=metrics)

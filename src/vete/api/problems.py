@@ -4,6 +4,10 @@ Business codes keep their name in ``code``; the status follows the error class
 (``SLOT_UNAVAILABLE`` → 409, not found → 404, forbidden → 403, invalid → 422). Anything
 unexpected becomes a bare 500 problem with the request id and no stack trace.
 
+``detail`` is for people: the code's sentence from :mod:`vete.messages` in the language
+``Accept-Language`` asks for (Spanish by default; ``Content-Language`` says which), never
+the SQL function's or Python's own message, which go to the log.
+
 The web pages answer the same errors as HTML (:mod:`vete.web.errors`, installed over
 these handlers when the pages are mounted); nothing here knows about pages.
 """
@@ -29,6 +33,7 @@ from vete.errors import (
     Unauthenticated,
     VeteError,
 )
+from vete.messages import Lang, error_text, pick_language, say
 
 log = logging.getLogger("vete.api")
 
@@ -56,6 +61,11 @@ def status_for(exc: VeteError) -> tuple[int, str]:
     return 500, "Internal error"
 
 
+def api_language(request: Request) -> Lang:
+    """The language of the API's words: ``Accept-Language``'s first that vete speaks."""
+    return pick_language(None, None, request.headers.get("accept-language"))
+
+
 def problem(
     request: Request, *, status: int, title: str, detail: str, code: str, **extra: Any
 ) -> Response:
@@ -70,7 +80,10 @@ def problem(
         "request_id": getattr(request.state, "request_id", None),
         **extra,
     }
-    headers = {"X-Request-ID": str(body["request_id"] or "")}
+    headers = {
+        "X-Request-ID": str(body["request_id"] or ""),
+        "Content-Language": api_language(request),
+    }
     if status == 503:
         headers["Retry-After"] = str(RETRY_AFTER_S)
     if status == 401:
@@ -95,29 +108,32 @@ def classify(exc: VeteError) -> tuple[int, str]:
 async def vete_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, VeteError)
     status, title = classify(exc)
-    return problem(request, status=status, title=title, detail=exc.message, code=exc.code)
+    if status < 500:
+        log.info("%s: %s", exc.code, exc.message)  # the specifics, for whoever debugs
+    detail = error_text(exc.code, api_language(request))
+    return problem(request, status=status, title=title, detail=detail, code=exc.code)
 
 
-#: What vete says about a value PostgreSQL refused (SQLSTATE class 22), in its own words:
-#: the server's message names SQL types and functions and is not for the caller.
+#: What vete says about a value PostgreSQL refused (SQLSTATE class 22), in its own words
+#: (:mod:`vete.messages` keys): the server's message names SQL types and functions and is
+#: not for the caller.
 _DATA_PROBLEMS: dict[str | None, str] = {
     # psycopg refuses NUL before sending (no SQLSTATE); jsonb refuses \u0000 (22P05).
-    None: "a text holds a NUL character (U+0000), which cannot be stored",
-    "22P05": "a text holds a NUL character (U+0000) or another character that cannot be stored",
-    "22021": "a text is not valid Unicode",
-    "22P02": "a value is not in the expected format (malformed JSON, Unicode, number or id)",
-    "22003": "a number is out of range",
-    "22008": "a date or time is out of range",
-    "22007": "a date or time is malformed",
-    "22001": "a text is too long",
+    None: "data.nul",
+    "22P05": "data.nul",
+    "22021": "data.unicode",
+    "22P02": "data.format",
+    "22003": "data.range",
+    "22008": "data.time_range",
+    "22007": "data.time_format",
+    "22001": "data.too_long",
 }
-_DATA_PROBLEM = "a value is not valid here"
 
 
-def data_problem(exc: psycopg.DataError) -> str:
+def data_problem(exc: psycopg.DataError, lang: Lang = "en") -> str:
     """vete's words for a value PostgreSQL (or psycopg) refused; the SQLSTATE, no SQL."""
     sqlstate = exc.sqlstate
-    text = _DATA_PROBLEMS.get(sqlstate, _DATA_PROBLEM)
+    text = say(_DATA_PROBLEMS.get(sqlstate, "data.other"), lang)
     return text if sqlstate is None else f"{text} (SQLSTATE {sqlstate})"
 
 
@@ -132,7 +148,14 @@ def database_failure(exc: Exception) -> VeteError:
 
 
 async def database_error(request: Request, exc: Exception) -> Response:
-    return await vete_error(request, database_failure(exc))
+    failure = database_failure(exc)
+    if not isinstance(exc, psycopg.DataError):
+        return await vete_error(request, failure)
+    lang = api_language(request)
+    detail = (
+        f"{error_text(failure.code, lang)} {say('fields', lang, fields=data_problem(exc, lang))}"
+    )
+    return problem(request, status=422, title="Invalid input", detail=detail, code=failure.code)
 
 
 def _first_line(exc: Exception) -> str:
@@ -140,19 +163,21 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def validation_errors(exc: RequestValidationError) -> tuple[list[dict[str, Any]], str]:
-    """The refused fields (``loc``, ``msg``, ``type``) and one line naming them all."""
+def validation_errors(exc: RequestValidationError, lang: Lang) -> tuple[list[dict[str, Any]], str]:
+    """The refused fields (``loc``, ``msg``, ``type``: pydantic's words, for programs) and
+    one sentence in ``lang`` naming them all."""
     errors = [
         {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))}
         for e in exc.errors()
     ]
-    detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    fields = ", ".join(dict.fromkeys(".".join(map(str, e["loc"])) for e in errors))
+    detail = f"{error_text('INVALID_INPUT', lang)} {say('fields', lang, fields=fields)}"
     return errors, detail
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors, detail = validation_errors(exc)
+    errors, detail = validation_errors(exc, api_language(request))
     return problem(
         request,
         status=422,
@@ -170,12 +195,17 @@ def http_code(exc: StarletteHTTPException) -> str:
     )
 
 
+def http_detail(exc: StarletteHTTPException, lang: Lang) -> str:
+    """The sentence for an HTTP error: its code's, or the generic one (``HTTP_418`` …)."""
+    code = http_code(exc)
+    return error_text("HTTP_ERROR" if code.startswith("HTTP_") else code, lang)
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = http_code(exc)
-    return problem(
-        request, status=exc.status_code, title=str(exc.detail), detail=str(exc.detail), code=code
-    )
+    detail = http_detail(exc, api_language(request))
+    return problem(request, status=exc.status_code, title=str(exc.detail), detail=detail, code=code)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
@@ -184,7 +214,7 @@ async def unexpected_error(request: Request, exc: Exception) -> Response:
         request,
         status=500,
         title="Internal error",
-        detail="unexpected error; quote the request id when reporting it",
+        detail=error_text("INTERNAL_ERROR", api_language(request)),
         code="INTERNAL_ERROR",
     )
 

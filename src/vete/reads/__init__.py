@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -127,7 +127,28 @@ class DemoLogin:
     id: UUID
     email: str
     full_name: str
-    memberships: str
+    #: ``[{role, clinic}]``: the role (``owner``, ``vet``, ``admin``) and the clinic's name.
+    memberships: list[dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BookingCalendar:
+    """A clinic's today (its wall clock, the server's time) and the weekdays it is open."""
+
+    today: date
+    #: ISO weekdays (Monday 1) on which a vet (or the one asked about) has a shift.
+    open_weekdays: list[int]
+
+    def is_open(self, day: date) -> bool:
+        return day.isoweekday() in self.open_weekdays
+
+    def next_open_day(self) -> date:
+        """The first open day after today (tomorrow when the clinic has no shifts at all)."""
+        for ahead in range(1, 8):
+            day = self.today + timedelta(days=ahead)
+            if self.is_open(day):
+                return day
+        return self.today + timedelta(days=1)
 
 
 def clinics_work() -> Work[list[Clinic]]:
@@ -197,6 +218,14 @@ def products_work(*, tenant_id: str) -> Work[list[Product]]:
     return _rows(Product, (yield Statement(_queries.products, {"tenant_id": tenant_id})))
 
 
+def booking_calendar_work(*, tenant_id: str, vet_id: UUID | None = None) -> Work[BookingCalendar]:
+    """The clinic's today and open weekdays (of one vet, or any); the clinic must exist."""
+    row = yield Statement(_queries.booking_calendar, {"tenant_id": tenant_id, "vet_id": vet_id})
+    if row is None:
+        raise NotFound(f"no clinic {tenant_id!r}", code="TENANT_NOT_FOUND")
+    return _row(BookingCalendar, row)
+
+
 def user_id_by_email_work(*, email: str) -> Work[UUID | None]:
     """The auth user id of a login email, or None (needs a platform connection)."""
     row = yield Statement(_queries.user_by_email, {"email": email})
@@ -234,6 +263,7 @@ my_appointments = blocking(my_appointments_work)
 appointment = blocking(appointment_work)
 clinic_day = blocking(clinic_day_work)
 products = blocking(products_work)
+booking_calendar = blocking(booking_calendar_work)
 user_id_by_email = blocking(user_id_by_email_work)
 demo_logins = blocking(demo_logins_work)
 demo_user_id = blocking(demo_user_id_work)

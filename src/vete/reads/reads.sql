@@ -94,6 +94,20 @@ WHERE t.id = :tenant_id::text AND a.deleted_at IS NULL
   AND a.start_time < ((:day::date + 1)::timestamp AT TIME ZONE t.timezone)
 ORDER BY a.start_time, vet.full_name, a.id;
 
+-- name: booking_calendar(tenant_id, vet_id)^
+-- The clinic's today on its own wall clock (vete.clock(): the clock booking judges the past
+-- by) and the ISO weekdays on which any of its vets (or the one chosen) has a shift: why a
+-- day has no free slot, and which day the booking page opens on.
+SELECT (vete.clock() AT TIME ZONE t.timezone)::date AS today,
+       ARRAY(SELECT DISTINCT h.weekday
+             FROM public.vet_working_hours h
+             JOIN public.clinic_vets v ON v.tenant_id = h.tenant_id AND v.id = h.vet_id
+             WHERE h.tenant_id = t.id AND h.kind = 'work'
+               AND (:vet_id::uuid IS NULL OR h.vet_id = :vet_id::uuid)
+             ORDER BY h.weekday) AS open_weekdays
+FROM public.tenants t
+WHERE t.id = :tenant_id::text;
+
 -- name: products(tenant_id)
 -- A clinic's products on sale with the units available now.
 SELECT p.id, p.sku, p.name, p.category, p.price,
@@ -117,8 +131,9 @@ LIMIT 1;
 -- sign-in page. A profile is a demo user by its id, which only the demo loader writes,
 -- never by its email alone, which any profile may carry.
 SELECT p.id, min(p.email) AS email, min(p.full_name) AS full_name,
-       string_agg(p.role || ' @ ' || p.tenant_id, ', ' ORDER BY p.tenant_id) AS memberships
-FROM public.profiles p
+       jsonb_agg(jsonb_build_object('role', p.role, 'clinic', t.name) ORDER BY t.name)
+           AS memberships
+FROM public.profiles p JOIN public.tenants t ON t.id = p.tenant_id
 WHERE p.id = ANY (:demo_ids::uuid[]) AND right(p.email, 10) = '@demo.vete'
   AND p.deleted_at IS NULL
 GROUP BY p.id

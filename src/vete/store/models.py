@@ -13,9 +13,15 @@ ItemType = Literal["product", "service"]
 MergePolicy = Literal["max", "sum"]
 
 
+#: Money is numeric(12, 2) in every table: two decimals, whatever the JSON carried.
+CENTS = Decimal("0.01")
+
+
 def _money(value: Any) -> Decimal:
-    # JSON numbers arrive as float or int; str() keeps the decimal digits PostgreSQL sent.
-    return Decimal(str(value))
+    # JSON numbers arrive as float or int (185000.0, 0); str() keeps the decimal digits
+    # PostgreSQL sent, and the quantize gives every amount the columns' two decimals, so
+    # the API writes one format everywhere ("185000.00", "0.00"; docs/api.md).
+    return Decimal(str(value)).quantize(CENTS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ that is not a page's (``/api/…``, ``/health`` …) is passed on to those handl
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import psycopg
 from fastapi import FastAPI, Request
@@ -19,7 +19,8 @@ from vete.api import problems
 from vete.api.deps import SESSION_COOKIE
 from vete.api.problems import is_page
 from vete.errors import VeteError
-from vete.web.render import error_page
+from vete.web.render import error_page, here, keep_notice
+from vete.web.signin import safe_next
 
 
 async def vete_error(request: Request, exc: Exception) -> Response:
@@ -28,11 +29,28 @@ async def vete_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, VeteError)
     status, _ = problems.classify(exc)
     if status == 401:
-        # A page visited without (or with an expired) sign-in: go and sign in.
-        response = RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        return sign_in_again(request)
+    return error_page(request, status=status, code=exc.code)
+
+
+def sign_in_again(request: Request) -> Response:
+    """A page that needs a sign-in: to the sign-in page, which comes back here (or, after a
+    form, to the page the form was on). A session cookie that no longer works (expired,
+    signed out, not ours) is said so, never a silent signed-out page."""
+    back = here(request) if request.method in ("GET", "HEAD") else referring_page(request)
+    response = RedirectResponse(f"/login?next={quote(back, safe='')}", status_code=303)
+    if request.cookies.get(SESSION_COOKIE):
         response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
-    return error_page(request, status=status, code=exc.code, detail=exc.message)
+        keep_notice(response, ("session_expired", {}))
+    return response
+
+
+def referring_page(request: Request) -> str:
+    """The path of the page on this site a form was sent from (``/`` when unknown)."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.headers.get("host"):
+        return "/"
+    return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
 
 
 async def database_error(request: Request, exc: Exception) -> Response:
@@ -45,15 +63,17 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     if not is_page(request):
         return await problems.validation_error(request, exc)
     assert isinstance(exc, RequestValidationError)
-    _, detail = problems.validation_errors(exc)
-    return error_page(request, status=422, code="INVALID_INPUT", detail=detail)
+    return error_page(request, status=422, code="INVALID_INPUT")
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    if not is_page(request) or exc.status_code != 404:
+    if not is_page(request) or not 400 <= exc.status_code < 500:
         return await problems.http_error(request, exc)
-    return error_page(request, status=404, code=problems.http_code(exc), detail=str(exc.detail))
+    code = problems.http_code(exc)
+    return error_page(
+        request, status=exc.status_code, code="HTTP_ERROR" if code.startswith("HTTP_") else code
+    )
 
 
 def install(app: FastAPI) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -23,7 +24,7 @@ from vete.api.deps import PublicDb, TenantId, UserDb, counted
 from vete.db.work import Work
 from vete.errors import Forbidden, InvalidInput, NotFound
 from vete.web.guard import refuse_cross_site
-from vete.web.render import HERE, next_open_day, render
+from vete.web.render import HERE, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,7 +74,8 @@ async def book_page(
         clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
         services = yield from reads.services_work(tenant_id=tenant_id)
         vets = yield from reads.vets_work(tenant_id=tenant_id)
-        chosen_day = day or next_open_day(clinic.timezone)
+        calendar = yield from reads.booking_calendar_work(tenant_id=tenant_id, vet_id=chosen_vet)
+        chosen_day = day or calendar.next_open_day()
         slots: list[booking.Slot] | None = None
         if service_id is not None:
             slots = yield from booking.available_slots_work(
@@ -86,7 +88,9 @@ async def book_page(
             "services": services,
             "vets": {v.id: v.full_name for v in vets},
             "day": chosen_day,
+            "today": calendar.today,
             "slots": slots,
+            "no_slots": no_slots_reason(calendar, chosen_day) if slots == [] else None,
             "pets": pets,
         }
 
@@ -98,6 +102,17 @@ async def book_page(
         request_key=uuid.uuid4().hex,
         **await db.run(page()),
     )
+
+
+def no_slots_reason(calendar: reads.BookingCalendar, day: date) -> str:
+    """Why a day offers no free slot: ``past``, ``closed`` (no shift that weekday),
+    ``today`` (what is left of today is taken or gone) or ``full`` (every slot taken, or
+    the vets away)."""
+    if day < calendar.today:
+        return "past"
+    if not calendar.is_open(day):
+        return "closed"
+    return "today" if day == calendar.today else "full"
 
 
 @router.post("/c/{tenant_id}/book")
@@ -133,14 +148,32 @@ async def book(
 
 @router.get("/c/{tenant_id}/appointments")
 async def my_appointments(
-    tenant_id: TenantId, request: Request, db: UserDb, booked: uuid.UUID | None = None
+    tenant_id: TenantId,
+    request: Request,
+    db: UserDb,
+    booked: uuid.UUID | None = None,
+    rescheduled: uuid.UUID | None = None,
+    cancelled: uuid.UUID | None = None,
 ) -> Response:
+    """The caller's appointments; ``booked``, ``rescheduled`` or ``cancelled`` name the one
+    just changed, and the page says what happened to it."""
+
     def page() -> Work[dict[str, Any]]:
         clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
         items = yield from reads.my_appointments_work(tenant_id=tenant_id)
         return {"clinic": clinic, "appointments": items}
 
-    return render(request, "appointments.html", booked=booked, **await db.run(page()))
+    found = await db.run(page())
+    done = None
+    for what, which in (
+        ("booked", booked),
+        ("rescheduled", rescheduled),
+        ("cancelled_note", cancelled),
+    ):
+        changed = next((a for a in found["appointments"] if a.id == which), None)
+        if changed is not None:
+            done = (what, changed)
+    return render(request, "appointments.html", done=done, **found)
 
 
 @router.get("/c/{tenant_id}/appointments/{appointment_id}/reschedule")
@@ -156,11 +189,20 @@ async def reschedule_page(
         found = yield from reads.appointment_work(appointment_id=appointment_id)
         if found is None or found.tenant_id != tenant_id:
             raise NotFound("appointment not found")
-        chosen_day = day or next_open_day(clinic.timezone)
+        calendar = yield from reads.booking_calendar_work(tenant_id=tenant_id, vet_id=found.vet_id)
+        # The appointment's own day, unless another was asked for: moving it is a choice.
+        chosen_day = day or found.start_time.astimezone(ZoneInfo(clinic.timezone)).date()
         slots = yield from booking.available_slots_work(
             tenant_id=tenant_id, day=chosen_day, service_id=found.service_id, vet_id=found.vet_id
         )
-        return {"clinic": clinic, "appointment": found, "day": chosen_day, "slots": slots}
+        return {
+            "clinic": clinic,
+            "appointment": found,
+            "day": chosen_day,
+            "today": calendar.today,
+            "slots": slots,
+            "no_slots": None if slots else no_slots_reason(calendar, chosen_day),
+        }
 
     return render(request, "reschedule.html", **await db.run(page()))
 
@@ -178,7 +220,7 @@ async def reschedule(
                 appointment_id=appointment_id, new_start=start_time, user_id=db.identity.user_id
             )
         )
-    return _see_other(f"/c/{tenant_id}/appointments")
+    return _see_other(f"/c/{tenant_id}/appointments?rescheduled={appointment_id}")
 
 
 @router.post("/c/{tenant_id}/appointments/{appointment_id}/cancel")
@@ -190,7 +232,7 @@ async def cancel(
 ) -> Response:
     with counted(db.state.metrics.bookings, "cancel"):
         await db.run(booking.cancel_work(appointment_id=appointment_id, reason=reason))
-    return _see_other(f"/c/{tenant_id}/appointments")
+    return _see_other(f"/c/{tenant_id}/appointments?cancelled={appointment_id}")
 
 
 @router.post("/c/{tenant_id}/appointments/{appointment_id}/status")
@@ -214,7 +256,7 @@ async def day_view(
         clinic = yield from reads.require_clinic_work(tenant_id=tenant_id)
         if not (yield from reads.is_staff_work(tenant_id=tenant_id)):
             raise Forbidden(f"only staff of {clinic.name} see its day", code="FORBIDDEN")
-        chosen_day = day or next_open_day(clinic.timezone)
+        chosen_day = day or (yield from reads.booking_calendar_work(tenant_id=tenant_id)).today
         items = yield from reads.clinic_day_work(tenant_id=tenant_id, day=chosen_day)
         return {"clinic": clinic, "day": chosen_day, "appointments": items}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -13,9 +14,37 @@ from vete.api.deps import PublicDb, TenantId, UserDb, counted
 from vete.db.work import Work
 from vete.web import device_cart
 from vete.web.device_cart import MAX_QUANTITY
-from vete.web.render import keep_notice, render
+from vete.web.render import Notice, keep_notice, render
 
 router = APIRouter(include_in_schema=False)
+
+#: What the page says about a line the store changed (the merge's ``adjustments``), by its
+#: first reason that a shopper of this page can meet; a price taken from the catalog is
+#: not news here (the pages never send one).
+_ADJUSTED = (
+    ("OUT_OF_STOCK", "out_of_stock"),
+    ("UNAVAILABLE", "dropped"),
+    ("CART_LINE_LIMIT", "dropped"),
+    ("STOCK_LIMIT", "stock_limit"),
+    ("LINE_MAX", "line_max"),
+)
+
+
+def adjustment_notices(
+    adjustments: Iterable[store.Adjustment], names: Mapping[str, str]
+) -> list[Notice]:
+    """One notice per line the store reduced or dropped, naming the product."""
+    notices: list[Notice] = []
+    for adjusted in adjustments:
+        key = next((key for reason, key in _ADJUSTED if reason in adjusted.reasons), None)
+        if key is not None:
+            values = {
+                "name": names.get(adjusted.id, ""),
+                "requested": adjusted.requested_quantity,
+                "quantity": adjusted.quantity,
+            }
+            notices.append((key, values))
+    return notices
 
 
 @router.get("/c/{tenant_id}/shop")
@@ -39,7 +68,14 @@ async def add(
     response = RedirectResponse(f"/c/{tenant_id}/cart", status_code=303)
     item = {"id": str(product_id), "type": "product", "quantity": quantity}
     if db.identity.user_id:
-        await db.run(store.add_item_work(tenant_id=tenant_id, item=item))
+
+        def add_and_name() -> Work[tuple[store.Cart, dict[str, str]]]:
+            cart = yield from store.add_item_work(tenant_id=tenant_id, item=item)
+            on_sale = yield from reads.products_work(tenant_id=tenant_id)
+            return cart, {str(p.id): p.name for p in on_sale}
+
+        cart, names = await db.run(add_and_name())
+        keep_notice(response, *adjustment_notices(cart.adjustments, names))
         return response
     device = device_cart.read(request)
     lines = device.lines.get(tenant_id, [])
@@ -52,7 +88,7 @@ async def add(
     device.set_lines(tenant_id, lines)
     device_cart.write(response, device)
     if device.dropped:
-        keep_notice(response, "device_cart_dropped", device.dropped)
+        keep_notice(response, ("device_cart_dropped", {"n": device.dropped}))
     return response
 
 
@@ -86,7 +122,7 @@ async def cart(tenant_id: TenantId, request: Request, db: PublicDb) -> Response:
     response = render(
         request,
         "cart.html",
-        notice=f"device_cart_dropped:{device.dropped}" if device.dropped else None,
+        notices=[("device_cart_dropped", {"n": device.dropped})] if device.dropped else None,
         clinic=found["clinic"],
         cart=None,
         device_lines=lines,

@@ -33,7 +33,8 @@ from vete.api.tokens import revoke_work
 from vete.db.work import Work, arun
 from vete.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from vete.web import device_cart
-from vete.web.render import keep_notice, render
+from vete.web.render import Notice, keep_notice, render
+from vete.web.shop import adjustment_notices
 
 router = APIRouter(include_in_schema=False)
 TOKEN_TTL_S = 8 * 3600
@@ -94,6 +95,7 @@ async def _login_page(
         demo=state.demo_login,
         next=safe_next(next),
         error=error,
+        on_sign_in=True,
     )
 
 
@@ -109,7 +111,8 @@ async def _signed_in(request: Request, state: AppState, token: str, next: str) -
     user_id = identity.user_id
     device = device_cart.read(request)
 
-    def merge_device_cart() -> Work[None]:
+    def merge_device_cart() -> Work[list[Notice]]:
+        notices: list[Notice] = []
         member_of = {m.tenant_id for m in (yield from reads.my_memberships_work())}
         for tenant_id in list(device.lines):
             if tenant_id not in member_of:
@@ -118,18 +121,22 @@ async def _signed_in(request: Request, state: AppState, token: str, next: str) -
             device.keep_only(tenant_id, {str(p.id) for p in on_sale})
             if tenant_id in device.lines:
                 with counted(state.metrics.cart_merges):
-                    yield from store.merge_cart_work(
+                    cart = yield from store.merge_cart_work(
                         tenant_id=tenant_id, customer_id=user_id, items=device.lines[tenant_id]
                     )
+                names = {str(p.id): p.name for p in on_sale}
+                notices += adjustment_notices(cart.adjustments, names)
+        return notices
 
     response = _see_other(safe_next(next))
     try:
-        await Db(state, identity).run(merge_device_cart())
+        notices = await Db(state, identity).run(merge_device_cart())
     except (InvalidInput, NotFound, Conflict):  # the cart's own problem: not the sign-in's
-        keep_notice(response, "device_cart_not_merged")
+        keep_notice(response, ("device_cart_not_merged", {}))
     else:
         if device.dropped:
-            keep_notice(response, "device_cart_dropped", device.dropped)
+            notices.insert(0, ("device_cart_dropped", {"n": device.dropped}))
+        keep_notice(response, *notices)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -154,10 +161,7 @@ async def demo_login(
 ) -> Response:
     """Demo sign-in (``vete serve --demo`` only): a token for a demo user, no password."""
     if not state.demo_login:
-        raise Forbidden(
-            "the demo sign-in is off on this server: sign in with an access token",
-            code="FORBIDDEN",
-        )
+        raise Forbidden("the demo sign-in is off on this server", code="FORBIDDEN")
     user_id = await Db(state, PLATFORM).run(
         reads.demo_user_id_work(email=email, demo_ids=DEMO_USER_IDS)
     )
