@@ -8,8 +8,8 @@
 -- Nothing here takes a lock that stops a read or a write: the batches lock only their own
 -- rows, CREATE INDEX CONCURRENTLY and VALIDATE CONSTRAINT take SHARE UPDATE EXCLUSIVE. They
 -- may wait long for older transactions, blocking nobody, hence the long lock_timeout.
--- Killed halfway, a rerun carries on: the batches take the rows still NULL, and the
--- deployer drops an index left INVALID before running this file again.
+-- Killed halfway, a rerun carries on: the batches take the rows still NULL, the deployer
+-- drops an index left INVALID before running this file again, one left valid is kept.
 
 SET lock_timeout = '10min';
 
@@ -46,14 +46,14 @@ BEGIN
 END
 $$;
 
-CREATE INDEX CONCURRENTLY appointments_no_overlap_idx ON public.appointments USING gist (
+CREATE INDEX CONCURRENTLY IF NOT EXISTS appointments_no_overlap_idx ON public.appointments USING gist (
     vete.vet_key(tenant_id, vet_id),
     vete.blocked_range(start_time, end_time, buffer_minutes)
 ) WHERE (vete.is_active_status(status) AND deleted_at IS NULL);
 COMMENT ON INDEX public.appointments_no_overlap_idx IS
     'What trigger vete_appointments_no_overlap reads: a vet''s active appointments by blocked range.';
 
-CREATE INDEX CONCURRENTLY appointments_vet_start_idx ON public.appointments (tenant_id, vet_id, start_time)
+CREATE INDEX CONCURRENTLY IF NOT EXISTS appointments_vet_start_idx ON public.appointments (tenant_id, vet_id, start_time)
     WHERE vete.is_active_status(status) AND deleted_at IS NULL;
 COMMENT ON INDEX public.appointments_vet_start_idx IS
     'A vet''s active appointments by start: availability and overlap checks.';
