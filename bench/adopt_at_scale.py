@@ -72,6 +72,19 @@ def run_adopt(url: str, backup: str) -> tuple[int, dict[str, Any], float]:
     return done.returncode, payload, took
 
 
+def _phase_at(phases: list[dict[str, Any]], at: float | None) -> str:
+    """The adopt phase running at wall-clock time ``at`` (or before/after adopt)."""
+    if at is None or not phases:
+        return "-"
+    if at < phases[0]["started_at"]:
+        return "before adopt"
+    for phase in reversed(phases):
+        if at >= phase["started_at"]:
+            end = phase["started_at"] + phase["duration_s"]
+            return phase["name"] if at <= end else f"after {phase['name']}"
+    return "-"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--vets", type=int, default=200)
@@ -105,6 +118,7 @@ def main() -> None:
         "cancelled": len((report.get("resolutions") or {}).get("cancelled_appointments", [])),
         "overlaps_left": left,
         "probe": probe.report.as_json(),
+        "longest_wait_during": _phase_at(report.get("phases", []), probe.report.longest_at()),
         **({} if report.get("ok") else {"adopt_error": report}),
     }
     if not opts.keep:
@@ -126,6 +140,7 @@ def main() -> None:
         f" longest wait {pr['longest_wait_s']} s, p99 {pr['p99_wait_s']} s,"
         f" median {pr['median_wait_s']} s"
     )
+    print(f"the longest wait began during: {result['longest_wait_during']}")
     print(f"cancelled double bookings: {result['cancelled']}; overlaps left: {left}")
     if "adopt_error" in result:
         print(json.dumps(result["adopt_error"], indent=2, default=str)[:3000])

@@ -46,11 +46,13 @@ class Phase:
     started: float
     ended: float = 0.0
     holds: list[Hold] = field(default_factory=list)
+    wall_started: float = field(default_factory=time.time)  # to line it up with other clocks
 
     def as_json(self) -> dict[str, Any]:
         longest = max(self.holds, key=lambda h: h.seconds, default=None)
         return {
             "name": self.name,
+            "started_at": round(self.wall_started, 3),
             "duration_s": round(self.ended - self.started, 3),
             "longest_lock_s": round(longest.seconds, 3) if longest else 0.0,
             "longest_lock": f"{longest.mode} on {longest.table}" if longest else None,

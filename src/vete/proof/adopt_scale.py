@@ -46,10 +46,18 @@ class ProbeReport:
     probes: int = 0
     failures: list[str] = field(default_factory=list)
     waits_s: list[float] = field(default_factory=list)
+    started_at: list[float] = field(default_factory=list)  # wall clock of each probe
+
+    def longest_at(self) -> float | None:
+        """When the longest probe began (time.time()), to find the phase it fell in."""
+        if not self.waits_s:
+            return None
+        return self.started_at[self.waits_s.index(max(self.waits_s))]
 
     def as_json(self) -> dict[str, Any]:
         waits = sorted(self.waits_s) or [0.0]
         return {
+            "longest_at": self.longest_at(),
             "probes": self.probes,
             "failed": len(self.failures),
             "failures": self.failures[:10],
@@ -84,7 +92,7 @@ class Probe:
     def _run(self) -> None:
         with psycopg.connect(self._url, autocommit=True, row_factory=dict_row) as conn:
             while not self._stop.is_set():
-                began = time.perf_counter()
+                began, wall = time.perf_counter(), time.time()
                 read, write = self._random.sample(self._ids, 2)
                 try:
                     queries.probe_read(conn, id=read)
@@ -94,4 +102,5 @@ class Probe:
                 took = time.perf_counter() - began
                 self.report.probes += 1
                 self.report.waits_s.append(took)
+                self.report.started_at.append(wall)
                 self._stop.wait(max(0.0, self._period - took))

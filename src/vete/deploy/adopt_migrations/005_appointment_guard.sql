@@ -13,7 +13,7 @@
 
 SET lock_timeout = '10min';
 
--- 5,000 rows a transaction, walking the primary key (each batch one index range; a writer
+-- 2,000 rows a transaction, walking the primary key (each batch one index range; a writer
 -- of one of its rows waits for one batch at most). The original's triggers do not fire for
 -- these writes where the role may say so (session_replication_role, this session only):
 -- the batch changes a column they do not know, and updated_at must stay as it was.
@@ -31,7 +31,7 @@ BEGIN
     END;
     LOOP
         SELECT s.id INTO v_next  -- the batch's last id (uuid has no max())
-        FROM (SELECT a.id FROM public.appointments a WHERE a.id > v_last ORDER BY a.id LIMIT 5000) s
+        FROM (SELECT a.id FROM public.appointments a WHERE a.id > v_last ORDER BY a.id LIMIT 2000) s
         ORDER BY s.id DESC LIMIT 1;
         EXIT WHEN NOT FOUND;
         UPDATE public.appointments a
