@@ -44,6 +44,8 @@ CREATE FUNCTION vete.adopted_appointment_guard() RETURNS trigger
     AS $$
     DECLARE
         v_was_active boolean;
+        v_key bigint;
+        v_try int;
     BEGIN
         NEW.blocked_range := vete.blocked_range(NEW.start_time, NEW.end_time, NEW.buffer_minutes);
         IF NEW.vet_id IS NULL OR NOT vete.is_active_status(NEW.status) OR NEW.deleted_at IS NOT NULL THEN
@@ -68,9 +70,20 @@ CREATE FUNCTION vete.adopted_appointment_guard() RETURNS trigger
                       HINT = 'vete enforces "no overlap" with a trigger on adopted databases (docs/adopt.md)';
         END IF;
         -- The key of vete.lock_vet (vete 004, applied after this file): every writer of one
-        -- vet's calendar, vete's functions and direct INSERTs alike, queues on one lock.
-        PERFORM pg_advisory_xact_lock(hashtextextended(
-            'vete.vet/' || NEW.tenant_id || '/' || NEW.vet_id::text, 0));
+        -- vet's calendar, vete's functions and direct writes alike, holds this lock. vete's
+        -- functions take it before any row lock; a direct UPDATE comes here already holding
+        -- its row's, so it never waits in the lock's queue (a reschedule holding the lock
+        -- and waiting for that row would deadlock with it): it tries again every 10 ms
+        -- and, after 2 s, gives up with a serialization failure, which the caller retries.
+        v_key := hashtextextended('vete.vet/' || NEW.tenant_id || '/' || NEW.vet_id::text, 0);
+        FOR v_try IN 1..200 LOOP
+            EXIT WHEN pg_try_advisory_xact_lock(v_key);
+            IF v_try = 200 THEN
+                RAISE EXCEPTION 'vet % of % is busy with another booking: try again', NEW.vet_id, NEW.tenant_id
+                    USING ERRCODE = 'serialization_failure';
+            END IF;
+            PERFORM pg_sleep(0.01);
+        END LOOP;
         IF EXISTS (
             SELECT 1 FROM public.appointments a
             WHERE vete.vet_key(a.tenant_id, a.vet_id) && vete.vet_key(NEW.tenant_id, NEW.vet_id)
