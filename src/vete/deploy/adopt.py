@@ -16,6 +16,7 @@ The flow (docs/adopt.md):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -103,7 +104,8 @@ class _Phases:
 def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
     """The whole flow; AdoptRefused / AdoptConflicts / a DeployError leave the target as it was."""
     started = time.perf_counter()
-    with connect(url, autocommit=True, application_name="vete adopt") as conn:
+    with contextlib.ExitStack() as stack:
+        conn = stack.enter_context(connect(url, autocommit=True, application_name="vete adopt"))
         target = describe_target(conn)
         progress(f"target {target.label()} (system {target.system_identifier})")
         if not target.is_local and not (
@@ -112,47 +114,47 @@ def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
             raise TargetNotConfirmed(
                 f"{target.label()} is not a local database: pass --yes to adopt it"
             )
-        with LockWatch(url, conn.info.backend_pid) as watch:
-            report = AdoptReport(target=runner.target_json(target), recognised={})
-            phases = _Phases(watch, report, progress)
-            phases.begin("check")
-            found = adopt_checks.recognise(conn)
-            report.recognised = found.as_json()
-            if found.kind in ("adopted", "vete"):
-                progress(f"nothing to adopt: {'; '.join(found.reasons)}")
-                return report
-            if found.kind == "unknown":
-                raise AdoptRefused(
-                    "this database is neither empty nor the original platform's, so vete will"
-                    " not adopt it: " + "; ".join(found.reasons)
-                )
-            if found.kind == "empty":
-                progress("empty database: deploying vete's migrations")
-                deployed = runner.deploy(
-                    url, vete_source(), _deploy_options(options), lambda *_: None
-                )
-                report.applied, report.backup = deployed.applied, deployed.backup
-                report.changed = True
-                return report
-            _check_conflicts(conn, report, options)
-            with deploy_lock(url, wait_s=options.lock_wait_s, application_name="vete adopt"):
-                runner.ensure_history(conn)
-                if options.backup:
-                    phases.begin("backup")
-                    report.backup = backups.take_backup(
-                        url, directory=options.backup_dir, check=options.backup_check
-                    ).as_json()
-                    with conn.transaction():
-                        runner.record_event(
-                            conn, "backup", set_name=adopt_source().set_name, ok=True,
-                            detail=report.backup,
-                        )  # fmt: skip
-                if options.rehearse:
-                    phases.begin("rehearse")
-                    _rehearse(url, options, report.backup)
-                    report.rehearsed = True
-                take_over(conn, options, report, progress, phases)
-            phases.end()
+        report = AdoptReport(target=runner.target_json(target), recognised={})
+        phases = _Phases(
+            stack.enter_context(LockWatch(url, conn.info.backend_pid)), report, progress
+        )
+        phases.begin("check")
+        found = adopt_checks.recognise(conn)
+        report.recognised = found.as_json()
+        if found.kind in ("adopted", "vete"):
+            progress(f"nothing to adopt: {'; '.join(found.reasons)}")
+            return report
+        if found.kind == "unknown":
+            raise AdoptRefused(
+                "this database is neither empty nor the original platform's, so vete will not"
+                " adopt it: " + "; ".join(found.reasons)
+            )
+        if found.kind == "empty":
+            progress("empty database: deploying vete's migrations")
+            deployed = runner.deploy(url, vete_source(), _deploy_options(options), lambda *_: None)
+            report.applied, report.backup, report.changed = deployed.applied, deployed.backup, True
+            return report
+        _check_conflicts(conn, report, options)
+        with deploy_lock(url, wait_s=options.lock_wait_s, application_name="vete adopt"):
+            runner.ensure_history(conn)
+            if options.backup:
+                progress("backup")
+                phases.begin("backup")
+                report.backup = backups.take_backup(
+                    url, directory=options.backup_dir, check=options.backup_check
+                ).as_json()
+                with conn.transaction():
+                    runner.record_event(
+                        conn, "backup", set_name=adopt_source().set_name, ok=True,
+                        detail=report.backup,
+                    )  # fmt: skip
+            if options.rehearse:
+                progress("rehearse")
+                phases.begin("rehearse")
+                _rehearse(url, options, report.backup)
+                report.rehearsed = True
+            take_over(conn, options, report, progress, phases)
+        phases.end()
     report.duration_s = round(time.perf_counter() - started, 3)
     return report
 
