@@ -212,6 +212,125 @@ def test_32_clients_racing_for_one_slot_book_it_once(
     race(url, clients=32, rounds=len(slots), setup=lambda r: slots[r], action=action, check=check)
 
 
+DIRECT_INSERT = (
+    "INSERT INTO public.appointments (tenant_id, pet_id, service_id, vet_id, start_time,"
+    " end_time, duration_minutes, status) VALUES ('adris', %(pet)s, %(svc)s, %(vet)s, %(start)s,"
+    " %(start)s + interval '30 minutes', 30, 'scheduled') RETURNING id"
+)
+MOVE_INTO = (
+    "UPDATE public.appointments SET start_time = %(start)s,"
+    " end_time = %(start)s + interval '30 minutes' WHERE id = %(id)s RETURNING id"
+)
+
+
+def test_bookings_direct_inserts_and_updates_racing_for_one_slot_leave_one(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    """The adopted table has no exclusion constraint (docs/adopt.md, "At size"): its trigger
+    must hold against vete's bookings, the original's direct INSERTs and staff UPDATEs at
+    once, without a deadlock."""
+    url, _, _ = adopted
+    slots = [future_weekday(40, 9 + r // 2, 30 * (r % 2)) for r in range(10)]
+    movers = range(24, 32)  # clients that move an appointment of their own into the slot
+
+    def setup(r: int) -> tuple[dt.datetime, dict[int, str]]:
+        own: dict[int, str] = {}
+        with psycopg.connect(url, autocommit=True) as conn:
+            for i in movers:  # each mover's appointment waits at an hour of its own
+                start = future_weekday(200 + 7 * r, 8 + i - 24)
+                args = {"pet": PET, "svc": SERVICE, "vet": VET, "start": start}
+                own[i] = conn.execute(DIRECT_INSERT, args).fetchone()[0]  # type: ignore[index]
+        return slots[r], own
+
+    def action(
+        i: int, conn: psycopg.Connection[Any], ctx: tuple[dt.datetime, dict[int, str]]
+    ) -> Any:
+        start, own = ctx
+        if i < 12:
+            args = {
+                "t": "adris",
+                "pet": PET,
+                "svc": SERVICE,
+                "vet": VET,
+                "start": start,
+                "by": None,
+            }
+            return rpc(conn, ADMIN, BOOK, args)
+        with conn.transaction():
+            if i in own:
+                return conn.execute(MOVE_INTO, {"start": start, "id": own[i]}).fetchone()
+            args = {"pet": PET, "svc": SERVICE, "vet": VET, "start": start}
+            return conn.execute(DIRECT_INSERT, args).fetchone()
+
+    def check(_: int, ctx: tuple[dt.datetime, dict[int, str]], results: list[Any]) -> None:
+        start, _own = ctx
+        won = [r for r in results if isinstance(r, dict) and (r.get("success") or "id" in r)]
+        lost = sorted(
+            {
+                r["error"] if isinstance(r, dict) else type(r).__name__
+                for r in results
+                if r not in won
+            }
+        )
+        assert len(won) == 1, lost
+        assert set(lost) <= {"SLOT_UNAVAILABLE", "ExclusionViolation"}, lost
+        held = rows(
+            url,
+            "SELECT count(*) AS n FROM public.appointments WHERE vet_id = %s"
+            " AND start_time < %s + interval '30 minutes' AND end_time > %s"
+            " AND status NOT IN ('cancelled', 'no_show') AND deleted_at IS NULL",
+            VET,
+            start,
+            start,
+        )
+        assert held[0]["n"] == 1
+
+    race(url, clients=32, rounds=len(slots), setup=setup, action=action, check=check)
+
+
+RESCHEDULE = (
+    "SELECT public.reschedule_appointment_atomic(p_appointment_id => %(a)s,"
+    " p_new_start_time => %(s)s, p_user_id => %(u)s, p_is_staff => true) AS r"
+)
+
+
+def test_a_staff_update_and_a_vete_reschedule_of_one_appointment_do_not_deadlock(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    """vete's reschedule takes the vet's lock, then the row; a direct UPDATE holds the row
+    when the trigger wants the vet's lock: the trigger never queues for it, so neither side
+    sees a deadlock (the UPDATE may be told to retry)."""
+    url, _, _ = adopted
+
+    def setup(r: int) -> tuple[str, dt.datetime, dt.datetime]:
+        start = future_weekday(300 + 7 * r, 9)
+        with psycopg.connect(url, autocommit=True) as conn:
+            args = {"pet": PET, "svc": SERVICE, "vet": VET, "start": start}
+            made = conn.execute(DIRECT_INSERT, args).fetchone()[0]  # type: ignore[index]
+        return str(made), start + dt.timedelta(hours=1), start + dt.timedelta(hours=2)
+
+    def action(
+        i: int, conn: psycopg.Connection[Any], ctx: tuple[str, dt.datetime, dt.datetime]
+    ) -> Any:
+        made, by_vete, by_hand = ctx
+        if i % 2 == 0:
+            return rpc(conn, ADMIN, RESCHEDULE, {"a": made, "s": by_vete, "u": ADMIN})
+        with conn.transaction():
+            return conn.execute(MOVE_INTO, {"start": by_hand, "id": made}).fetchone()
+
+    def check(_: int, ctx: tuple[str, dt.datetime, dt.datetime], results: list[Any]) -> None:
+        vete_side = [r for i, r in enumerate(results) if i % 2 == 0]
+        by_hand = [r for i, r in enumerate(results) if i % 2 == 1]
+        assert all(isinstance(r, dict) and ("success" in r) for r in vete_side), vete_side
+        assert not [
+            r
+            for r in by_hand
+            if isinstance(r, Exception) and not isinstance(r, psycopg.errors.SerializationFailure)
+        ], by_hand
+
+    race(url, clients=4, rounds=12, setup=setup, action=action, check=check)
+
+
 def test_8_devices_merging_a_first_cart_lose_nothing(
     adopted: tuple[str, AdoptReport, dict[str, Any]],
 ) -> None:

@@ -19,7 +19,15 @@ def test_revert_after_adopt_restores_the_original_functions(original_url: str) -
         "SELECT table_name, column_name FROM information_schema.columns"
         " WHERE table_schema = 'public' ORDER BY 1, 2",
     )
+    indexes_and_triggers = (
+        "SELECT indexrelid::regclass::text AS name FROM pg_index"
+        " WHERE indrelid = 'public.appointments'::regclass"
+        " UNION ALL SELECT tgname FROM pg_trigger WHERE tgrelid = 'public.appointments'::regclass"
+        " ORDER BY 1"
+    )
+    appointments_before = rows(original_url, indexes_and_triggers)
     run_adopt(original_url, resolve=True)
+    assert rows(original_url, indexes_and_triggers) != appointments_before
     assert function_definitions(original_url) != before
     with connect(original_url, autocommit=True) as conn:
         with pytest.raises(DeployError, match="baseline by set 'vete-adopt'"):
@@ -27,7 +35,7 @@ def test_revert_after_adopt_restores_the_original_functions(original_url: str) -
         done = maintain.revert(
             conn, source_for(None, "vete-adopt"), to_version=0, timeouts=Timeouts()
         )
-    assert [d["version"] for d in done] == [5, 4, 3, 2, 1]
+    assert [d["version"] for d in done] == [7, 6, 5, 4, 3, 2, 1]
     assert function_definitions(original_url) == before
     after = rows(
         original_url,
@@ -35,4 +43,5 @@ def test_revert_after_adopt_restores_the_original_functions(original_url: str) -
         " WHERE table_schema = 'public' ORDER BY 1, 2",
     )
     assert after == columns
+    assert rows(original_url, indexes_and_triggers) == appointments_before
     assert rows(original_url, "SELECT count(*) AS n FROM vete.schema_migrations")[0]["n"] == 0

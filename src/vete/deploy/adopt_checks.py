@@ -16,6 +16,7 @@ from typing import Any
 import aiosql
 import psycopg
 
+from vete.deploy import adopt_overlaps
 from vete.deploy.adopt_set import ADOPT_SET, ORIGINAL_TABLES, load_adopt_set
 from vete.deploy.queries import history
 from vete.deploy.source import VETE_SET
@@ -141,7 +142,7 @@ class Conflicts:
 def find_conflicts(conn: psycopg.Connection[Any]) -> Conflicts:
     """Read-only: overlapping active appointments, repeated cart lines, negative stock."""
     return Conflicts(
-        overlaps=tuple(checks.overlapping_appointments(conn)),
+        overlaps=adopt_overlaps.find_overlaps(conn),
         repeated_lines=tuple(checks.repeated_cart_lines(conn)),
         negative_stock=tuple(checks.negative_stock(conn)),
     )
@@ -171,7 +172,7 @@ def resolve(conn: psycopg.Connection[Any], run_id: str) -> Resolutions:
         resolutions.create_resolution_log(conn)
         return Resolutions(
             run_id=run_id,
-            cancelled=tuple(resolutions.cancel_later_overlaps(conn, run_id=run_id)),
+            cancelled=adopt_overlaps.cancel_later_overlaps(conn, run_id),
             merged_carts=tuple(resolutions.merge_repeated_cart_lines(conn, run_id=run_id)),
             zeroed_stock=tuple(resolutions.zero_negative_stock(conn, run_id=run_id)),
         )

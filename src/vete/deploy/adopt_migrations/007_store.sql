@@ -1,7 +1,7 @@
--- vete-adopt 005: the store. Carts gain a version, products vete's key, the orders tables
+-- vete-adopt 007: the store. Carts gain a version, products vete's key, the orders tables
 -- are created, and vete's cart and checkout functions (its 011-013) replace the original
 -- merge_cart_atomic.
--- vete:expect-notice vete-adopt 005 store adopted
+-- vete:expect-notice vete-adopt 007 store adopted
 
 ALTER TABLE public.store_products ADD CONSTRAINT store_products_tenant_id_id_key UNIQUE (tenant_id, id);
 COMMENT ON CONSTRAINT store_products_tenant_id_id_key ON public.store_products IS
@@ -28,4 +28,4 @@ $$;
 -- adopt:include 012
 -- adopt:include 013
 
-DO $$ BEGIN RAISE NOTICE 'vete-adopt 005 store adopted'; END $$;
+DO $$ BEGIN RAISE NOTICE 'vete-adopt 007 store adopted'; END $$;

@@ -1,4 +1,4 @@
--- Revert vete-adopt 005: vete's store functions and order tables go, and with them the
+-- Revert vete-adopt 007: vete's store functions and order tables go, and with them the
 -- baseline adopt recorded for vete's own migrations; the deployer then restores the
 -- original merge_cart_atomic it recorded. Carts, products and stock rows stay.
 -- adopt:include 013

@@ -1,0 +1,90 @@
+-- vete-adopt 005: what 004's guard reads, built while reads and writes go on: blocked_range
+-- filled in batches, the GiST index of the no-overlap check and the vet-calendar index built
+-- concurrently, buffer_minutes' CHECK validated, and a last look for overlaps that slipped
+-- in before 004's guard existed.
+-- vete:no-transaction
+-- vete:expect-notice vete-adopt 005 appointment guard ready
+--
+-- Nothing here takes a lock that stops a read or a write: the batches lock only their own
+-- rows, CREATE INDEX CONCURRENTLY and VALIDATE CONSTRAINT take SHARE UPDATE EXCLUSIVE. They
+-- may wait long for older transactions, blocking nobody, hence the long lock_timeout.
+-- Killed halfway, a rerun carries on: the batches take the rows still NULL, the deployer
+-- drops an index left INVALID before running this file again, one left valid is kept.
+
+SET lock_timeout = '10min';
+
+-- 2,000 rows a transaction, walking the primary key (each batch one index range; a writer
+-- of one of its rows waits for one batch at most). The original's triggers do not fire for
+-- these writes where the role may say so (session_replication_role, this session only):
+-- the batch changes a column they do not know, and updated_at must stay as it was.
+DO $$
+DECLARE
+    v_last uuid := '00000000-0000-0000-0000-000000000000';
+    v_next uuid;
+    v_quiet boolean := false;
+BEGIN
+    BEGIN
+        PERFORM set_config('session_replication_role', 'replica', false);
+        v_quiet := true;
+    EXCEPTION WHEN insufficient_privilege THEN
+        RAISE NOTICE 'vete-adopt 005: this role may not set session_replication_role: the original''s triggers fire on the backfill (updated_at changes)';
+    END;
+    LOOP
+        SELECT s.id INTO v_next  -- the batch's last id (uuid has no max())
+        FROM (SELECT a.id FROM public.appointments a WHERE a.id > v_last ORDER BY a.id LIMIT 2000) s
+        ORDER BY s.id DESC LIMIT 1;
+        EXIT WHEN NOT FOUND;
+        UPDATE public.appointments a
+        SET blocked_range = vete.blocked_range(a.start_time, a.end_time, a.buffer_minutes)
+        WHERE a.id > v_last AND a.id <= v_next AND a.blocked_range IS NULL;
+        v_last := v_next;
+        COMMIT;
+    END LOOP;
+    IF v_quiet THEN
+        PERFORM set_config('session_replication_role', 'origin', false);
+    END IF;
+END
+$$;
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS appointments_no_overlap_idx ON public.appointments USING gist (
+    vete.vet_key(tenant_id, vet_id),
+    vete.blocked_range(start_time, end_time, buffer_minutes)
+) WHERE (vete.is_active_status(status) AND deleted_at IS NULL);
+COMMENT ON INDEX public.appointments_no_overlap_idx IS
+    'What trigger vete_appointments_no_overlap reads: a vet''s active appointments by blocked range.';
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS appointments_vet_start_idx ON public.appointments (tenant_id, vet_id, start_time)
+    WHERE vete.is_active_status(status) AND deleted_at IS NULL;
+COMMENT ON INDEX public.appointments_vet_start_idx IS
+    'A vet''s active appointments by start: availability and overlap checks.';
+
+ALTER TABLE public.appointments VALIDATE CONSTRAINT appointments_buffer_minutes_check;
+
+-- As VALIDATE would for a constraint: the guard refuses new overlaps since 004, this finds
+-- any the original's unlocked path wrote between adopt's check and 004. Adopt run again
+-- reports (or with --resolve, resolves) them and comes back here.
+DO $$
+DECLARE
+    v_id uuid;
+BEGIN
+    -- One sort and a sweep per vet, as adopt's own check (sql/adopt_overlaps.sql): an
+    -- appointment that starts before the latest blocked end of those before it overlaps.
+    SELECT s.id INTO v_id
+    FROM (
+        SELECT a.id, a.start_time < max(upper(vete.blocked_range(a.start_time, a.end_time, a.buffer_minutes)))
+                   OVER (PARTITION BY a.tenant_id, a.vet_id ORDER BY a.start_time, a.id
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS overlaps
+        FROM public.appointments a
+        WHERE vete.is_active_status(a.status) AND a.deleted_at IS NULL AND a.vet_id IS NOT NULL
+    ) s
+    WHERE s.overlaps
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'appointment % overlaps another active appointment of its vet', v_id
+            USING ERRCODE = 'exclusion_violation',
+                  HINT = 'run vete db adopt again: it reports the pair, or cancels the later with --resolve';
+    END IF;
+END
+$$;
+
+DO $$ BEGIN RAISE NOTICE 'vete-adopt 005 appointment guard ready'; END $$;
