@@ -93,7 +93,7 @@ def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
         if found.kind == "unknown":
             raise AdoptRefused(
                 "this database is neither empty nor the original platform's, so vete will not"
-                " adopt it: " + "; ".join(found.reasons)
+                " adopt it: " + "; ".join(found.reasons) + f". It has: {found.found}"
             )
         if found.kind == "empty":
             progress("empty database: deploying vete's migrations")
