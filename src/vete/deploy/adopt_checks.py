@@ -16,7 +16,7 @@ from typing import Any
 import aiosql
 import psycopg
 
-from vete.deploy.adopt_set import ADOPT_SET, ORIGINAL_TABLES, load_adopt_set
+from vete.deploy.adopt_set import ADOPT_SET, ORIGINAL_TABLES, included_versions, load_adopt_set
 from vete.deploy.queries import history
 from vete.deploy.source import VETE_SET
 
@@ -82,8 +82,11 @@ def recognise(conn: psycopg.Connection[Any]) -> Recognition:
     if history.history_exists(conn):
         sets = {r["migration_set"]: r for r in checks.history_sets(conn)}
     adopted = int(sets.get(ADOPT_SET, {}).get("migrations", 0))
-    if adopted and adopted >= len(load_adopt_set().migrations):
-        return Recognition("adopted", ("every vete-adopt migration is recorded",))
+    baselined = int(sets.get(VETE_SET, {}).get("baselines", 0))
+    # Adopted only once its last transaction (the baseline) committed too: an adopt killed
+    # between its last migration and the baseline is resumed, not taken for finished.
+    if adopted >= len(load_adopt_set().migrations) and baselined >= len(included_versions()):
+        return Recognition("adopted", ("every vete-adopt migration and the baseline are recorded",))
     if VETE_SET in sets and not sets[VETE_SET]["baselines"]:
         return Recognition("vete", ("vete's migrations were deployed here: use `vete db deploy`",))
     tables = {r["name"] for r in checks.public_tables(conn)}
