@@ -24,7 +24,8 @@ from tests.adopt.conftest import (
 )
 from tests.booking.race import race
 from tests.deploy.conftest import schema_fingerprint
-from vete.deploy.adopt import AdoptReport
+from vete.deploy.adopt import AdoptOptions, AdoptReport, adopt
+from vete.errors import AdoptConflicts
 from vete.session import act_as
 
 CANCELLED = "d0000000-0000-4000-8000-000000000002"
@@ -40,17 +41,39 @@ ASUNCION = dt.timezone(dt.timedelta(hours=-3))  # no DST in Paraguay since 2024
 
 @pytest.fixture(scope="module")
 def adopted(
-    database_factory: Callable[..., str],
+    database_factory: Callable[..., str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, AdoptReport, dict[str, Any]]]:
+    """The original adopted with default flags (backup proven by a restore): first refused
+    for its conflicting rows, then adopted with --resolve."""
     url = load_original(database_factory(empty=True))
     columns = original_columns(url)
     before = {
         "columns": columns,
         "data": data_checksums(url, columns, frozenset({CANCELLED, MERGED_CART})),
+        "all": data_checksums(url, columns),
         "cancelled": rows(url, "SELECT * FROM public.appointments WHERE id = %s", CANCELLED)[0],
         "cart": rows(url, "SELECT * FROM public.store_carts WHERE id = %s", MERGED_CART)[0],
     }
-    return url, run_adopt(url, resolve=True), before
+    backups = tmp_path_factory.mktemp("backups")
+    with pytest.raises(AdoptConflicts) as refused:
+        adopt(url, AdoptOptions(backup_dir=backups), lambda _: None)
+    before["refused"] = str(refused.value)
+    before["after_refusal"] = data_checksums(url, columns)
+    report = adopt(url, AdoptOptions(resolve=True, backup_dir=backups), lambda _: None)
+    return url, report, before
+
+
+def test_conflicts_are_reported_first_and_nothing_changes_until_resolve(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    _, report, before = adopted
+    assert CANCELLED in before["refused"]
+    assert KEPT in before["refused"]
+    assert MERGED_CART in before["refused"]
+    assert before["after_refusal"] == before["all"]
+    assert report.backup is not None
+    assert report.backup["check"] == "restore"
+    assert report.backup["proven_on"]  # which server restored it: test_backup_proof
 
 
 def test_no_row_of_the_original_is_lost(adopted: tuple[str, AdoptReport, dict[str, Any]]) -> None:
