@@ -158,3 +158,20 @@ def test_staff_updates_racing_vete_reschedules_never_overlap_or_deadlock(
     }  # fmt: skip
     assert set(seen) <= allowed, seen
     assert rows(adopted_url, OVERLAPS, VET)[0]["n"] == 0
+
+
+def test_a_booking_that_meets_23p01_answers_slot_unavailable(adopted_url: str) -> None:
+    """A REPEATABLE READ caller's snapshot predates an owner's direct INSERT: vete's check
+    and the original trigger's both miss it, the database refuses the row with 23P01, and
+    the caller is told SLOT_UNAVAILABLE, not the raw error."""
+    start = future_weekday(90, 11)
+    args = {"t": "adris", "pet": PET, "svc": SERVICE, "vet": VET, "start": start, "by": None}
+    with psycopg.connect(adopted_url) as late, psycopg.connect(adopted_url) as owner:
+        late.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with late.transaction():
+            act_as(late, user_id=ADMIN, role="authenticated")
+            late.execute("SELECT count(*) FROM public.appointments")  # the snapshot is taken
+            direct_insert(owner, start)
+            answer = late.execute(BOOK, args).fetchone()[0]  # type: ignore[index]
+    assert answer["error"] == "SLOT_UNAVAILABLE", answer
+    assert rows(adopted_url, OVERLAPS, VET)[0]["n"] == 0
