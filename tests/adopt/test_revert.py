@@ -1,10 +1,11 @@
-"""Undoing an adopt: the original's function definitions come back exactly."""
+"""Undoing an adopt: the original's function definitions come back exactly, and its
+policies and triggers are there as they were (vete's own are gone)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.adopt.conftest import function_definitions, rows, run_adopt
+from tests.adopt.conftest import function_definitions, policies_and_triggers, rows, run_adopt
 from vete.db import connect
 from vete.deploy import maintain
 from vete.deploy.apply import Timeouts
@@ -14,6 +15,11 @@ from vete.errors import DeployError
 
 def test_revert_after_adopt_restores_the_original_functions(original_url: str) -> None:
     before = function_definitions(original_url)
+    guards = policies_and_triggers(original_url)
+    assert {g["name"] for g in guards} >= {
+        "Owners create appointments", "Customers manage own cart", "validate_appointment_booking",
+        "protect_critical_columns", "handle_updated_at",
+    }  # fmt: skip
     columns = rows(
         original_url,
         "SELECT table_name, column_name FROM information_schema.columns"
@@ -37,6 +43,7 @@ def test_revert_after_adopt_restores_the_original_functions(original_url: str) -
         )
     assert [d["version"] for d in done] == [7, 6, 5, 4, 3, 2, 1]
     assert function_definitions(original_url) == before
+    assert policies_and_triggers(original_url) == guards  # the original's, and only those
     after = rows(
         original_url,
         "SELECT table_name, column_name FROM information_schema.columns"

@@ -127,7 +127,7 @@ def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
         if found.kind == "unknown":
             raise AdoptRefused(
                 "this database is neither empty nor the original platform's, so vete will not"
-                " adopt it: " + "; ".join(found.reasons)
+                " adopt it: " + "; ".join(found.reasons) + f". It has: {found.found}"
             )
         if found.kind == "empty":
             progress("empty database: deploying vete's migrations")
@@ -259,19 +259,19 @@ def record_baseline(conn: psycopg.Connection[Any]) -> list[int]:
 
 
 def _rehearse(url: str, options: AdoptOptions, backup: dict[str, Any] | None) -> None:
-    """The whole take-over on a restored copy on the embedded server first."""
+    """The whole take-over on a restored copy first (backup.restored_copy)."""
     from vete.errors import DeployError
 
-    dump = Path(backup["path"]) if backup else backups.take_backup(url, check="list").path
-    with backups.scratch_database(prefix="vete_adopt_rehearsal") as scratch_url:
-        backups.restore_into(Path(dump), scratch_url, clean=False)
-        with connect(scratch_url, autocommit=True) as scratch:
-            runner.ensure_history(scratch)
-            rehearsal = AdoptReport(target={}, recognised={})
-            _check_conflicts(scratch, rehearsal, options)
-            try:
-                take_over(scratch, options, rehearsal, lambda _: None)
-            except DeployError as exc:
-                raise DeployError(
-                    f"rehearsal on a restored copy failed, target untouched: {exc}"
-                ) from exc
+    with (
+        backups.restored_copy(url, backup, prefix="vete_adopt_rehearsal") as scratch_url,
+        connect(scratch_url, autocommit=True) as scratch,
+    ):
+        runner.ensure_history(scratch)
+        rehearsal = AdoptReport(target={}, recognised={})
+        _check_conflicts(scratch, rehearsal, options)
+        try:
+            take_over(scratch, options, rehearsal, lambda _: None)
+        except DeployError as exc:
+            raise DeployError(
+                f"rehearsal on a restored copy failed, target untouched: {exc}"
+            ) from exc

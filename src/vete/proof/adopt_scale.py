@@ -29,8 +29,6 @@ PERIOD_S = 0.05
 
 def fill_scale_clinic(url: str, *, vets: int, per_vet: int) -> int:
     """Add the clinic "scale" to a database holding the adopt fixture; returns its rows."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        queries.supabase_roles(conn)
     with psycopg.connect(url) as conn:
         conn.execute("SET LOCAL session_replication_role = replica")
         queries.fill_clinic(conn, vets=vets)

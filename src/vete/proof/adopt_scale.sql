@@ -1,23 +1,10 @@
 -- The original's database at size, for bench/adopt_at_scale.py and its scaled-down test: on top of
--- the adopt fixture (the original's schema, functions and four clinics), one clinic "scale" with
+-- the adopt fixture (the original's schema as ORIGINAL_LIVE_SCHEMA.md describes it, with its
+-- CHECKs, triggers and policies; its functions and four clinics), one clinic "scale" with
 -- :vets vets and :per_vet appointments each, laid out as a real calendar: back-to-back
 -- 30-minute slots, every 20th cancelled, and one double booking per vet (the original's race)
 -- for --resolve to settle. The original's triggers do not fire on this bulk load
 -- (session_replication_role): the rows are the fixture's, not a replay of bookings.
-
--- name: supabase_roles#
--- The roles the fixture grants to, created once per server.
-DO $$
-DECLARE
-    v_role text;
-BEGIN
-    FOREACH v_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
-        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = v_role) THEN
-            EXECUTE format('CREATE ROLE %I NOLOGIN', v_role);
-        END IF;
-    END LOOP;
-END
-$$;
 
 -- name: fill_clinic(vets)!
 -- The clinic, its vets, one owner with one pet, one service.
@@ -26,8 +13,9 @@ WITH clinic AS (
     RETURNING id
 ),
 vets AS (
-    INSERT INTO public.profiles (id, tenant_id, role, full_name)
-    SELECT ('c0000000-0000-4000-8000-' || lpad(v::text, 12, '0'))::uuid, c.id, 'vet', 'Vet ' || v
+    INSERT INTO public.profiles (id, tenant_id, role, full_name, email)
+    SELECT ('c0000000-0000-4000-8000-' || lpad(v::text, 12, '0'))::uuid, c.id, 'vet', 'Vet ' || v,
+           'vet' || v || '@escala.py'
     FROM clinic c, generate_series(1, :vets) v
 ),
 owner AS (
@@ -39,8 +27,9 @@ pet AS (
     INSERT INTO public.pets (id, tenant_id, owner_id, name, species)
     SELECT 'd0000000-0000-4000-8000-000000000001', o.tenant_id, o.id, 'Rex', 'dog' FROM owner o
 )
-INSERT INTO public.services (id, tenant_id, name, base_price, duration_minutes)
-SELECT 'e0000000-0000-4000-8000-000000000001', c.id, 'Consulta', 100000, 30 FROM clinic c;
+INSERT INTO public.services (id, tenant_id, name, category, base_price, duration_minutes)
+SELECT 'e0000000-0000-4000-8000-000000000001', c.id, 'Consulta', 'consultation', 100000, 30
+FROM clinic c;
 
 -- name: fill_calendars(vets, per_vet)!
 -- Back-to-back 30-minute slots per vet, every 20th cancelled, booked a second apart.

@@ -38,8 +38,18 @@ COMMENT ON COLUMN public.appointments.blocked_range IS
 
 -- adopt:include 003
 
+CREATE FUNCTION vete.vet_lock_key(p_tenant_id text, p_vet_id uuid) RETURNS bigint
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog
+    AS $$ SELECT hashtextextended('vete.vet/' || p_tenant_id || '/' || p_vet_id::text, 0) $$;
+COMMENT ON FUNCTION vete.vet_lock_key(text, uuid) IS
+    'The advisory lock key vete.lock_vet takes for one vet of one clinic (read by the no-overlap trigger).';
+REVOKE EXECUTE ON FUNCTION vete.vet_lock_key(text, uuid) FROM PUBLIC;
+
+-- SECURITY DEFINER: an owner's direct INSERT runs under the original's row-level security,
+-- which shows the owner only their own appointments; the overlap check must see the vet's.
 CREATE FUNCTION vete.adopted_appointment_guard() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog
     AS $$
     DECLARE
@@ -62,20 +72,25 @@ CREATE FUNCTION vete.adopted_appointment_guard() RETURNS trigger
             END IF;
         END IF;
         -- Under REPEATABLE READ the check below would read the snapshot of the transaction's
-        -- start and miss a booking committed since; READ COMMITTED reads after the lock, and
-        -- SERIALIZABLE detects the conflict itself.
+        -- start and miss a booking committed since (READ COMMITTED reads after the lock,
+        -- SERIALIZABLE detects the conflict itself). Such a write is refused as the
+        -- exclusion constraint refuses an overlap, so vete's functions called at that level
+        -- answer SLOT_UNAVAILABLE rather than a raw error; a caller that needs the slot
+        -- booked writes at READ COMMITTED.
         IF current_setting('transaction_isolation') = 'repeatable read' THEN
-            RAISE EXCEPTION 'active appointments are written at READ COMMITTED or SERIALIZABLE, not REPEATABLE READ'
-                USING ERRCODE = 'feature_not_supported',
-                      HINT = 'vete enforces "no overlap" with a trigger on adopted databases (docs/adopt.md)';
+            RAISE EXCEPTION 'conflicting key value violates exclusion constraint "appointments_no_overlap"'
+                USING ERRCODE = 'exclusion_violation', CONSTRAINT = 'appointments_no_overlap',
+                      SCHEMA = 'public', TABLE = 'appointments',
+                      DETAIL = 'under REPEATABLE READ the calendar of a vet cannot be checked past the transaction''s snapshot',
+                      HINT = 'write active appointments at READ COMMITTED or SERIALIZABLE (docs/adopt.md)';
         END IF;
-        -- The key of vete.lock_vet (vete 004, applied after this file): every writer of one
-        -- vet's calendar, vete's functions and direct writes alike, holds this lock. vete's
+        -- The key of vete.lock_vet (vete 004, applied in adopt 006; adopt 006's verify checks
+        -- they agree): every writer of one vet's calendar, vete's functions and direct writes alike, holds this lock. vete's
         -- functions take it before any row lock; a direct UPDATE comes here already holding
         -- its row's, so it never waits in the lock's queue (a reschedule holding the lock
         -- and waiting for that row would deadlock with it): it tries again every 10 ms
         -- and, after 2 s, gives up with a serialization failure, which the caller retries.
-        v_key := hashtextextended('vete.vet/' || NEW.tenant_id || '/' || NEW.vet_id::text, 0);
+        v_key := vete.vet_lock_key(NEW.tenant_id, NEW.vet_id);
         FOR v_try IN 1..200 LOOP
             EXIT WHEN pg_try_advisory_xact_lock(v_key);
             IF v_try = 200 THEN
@@ -104,6 +119,7 @@ CREATE FUNCTION vete.adopted_appointment_guard() RETURNS trigger
     $$;
 COMMENT ON FUNCTION vete.adopted_appointment_guard() IS
     'On an adopted database: keeps blocked_range and refuses overlapping active appointments of one vet (the exclusion constraint of vete''s own schema).';
+REVOKE EXECUTE ON FUNCTION vete.adopted_appointment_guard() FROM PUBLIC;
 -- "vete_" sorts after the original's BEFORE triggers (handle_updated_at,
 -- validate_appointment_booking): this one sees the row as they leave it.
 CREATE TRIGGER vete_appointments_no_overlap

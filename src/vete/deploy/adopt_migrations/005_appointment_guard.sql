@@ -14,35 +14,25 @@
 SET lock_timeout = '10min';
 
 -- 2,000 rows a transaction, walking the primary key (each batch one index range; a writer
--- of one of its rows waits for one batch at most). The original's triggers do not fire for
--- these writes where the role may say so (session_replication_role, this session only):
--- the batch changes a column they do not know, and updated_at must stay as it was.
+-- of one of its rows waits for one batch at most). Each batch is vete.adopt_backfill (adopt
+-- 001): the original's triggers (handle_updated_at, validate_appointment_booking) and 004's
+-- guard do not fire for it, so updated_at stays as it was and no row is checked again.
 DO $$
 DECLARE
     v_last uuid := '00000000-0000-0000-0000-000000000000';
     v_next uuid;
-    v_quiet boolean := false;
 BEGIN
-    BEGIN
-        PERFORM set_config('session_replication_role', 'replica', false);
-        v_quiet := true;
-    EXCEPTION WHEN insufficient_privilege THEN
-        RAISE NOTICE 'vete-adopt 005: this role may not set session_replication_role: the original''s triggers fire on the backfill (updated_at changes)';
-    END;
     LOOP
         SELECT s.id INTO v_next  -- the batch's last id (uuid has no max())
         FROM (SELECT a.id FROM public.appointments a WHERE a.id > v_last ORDER BY a.id LIMIT 2000) s
         ORDER BY s.id DESC LIMIT 1;
         EXIT WHEN NOT FOUND;
-        UPDATE public.appointments a
-        SET blocked_range = vete.blocked_range(a.start_time, a.end_time, a.buffer_minutes)
-        WHERE a.id > v_last AND a.id <= v_next AND a.blocked_range IS NULL;
+        PERFORM vete.adopt_backfill('public.appointments',
+            'blocked_range = vete.blocked_range(start_time, end_time, buffer_minutes)',
+            format('id > %L AND id <= %L AND blocked_range IS NULL', v_last, v_next));
         v_last := v_next;
         COMMIT;
     END LOOP;
-    IF v_quiet THEN
-        PERFORM set_config('session_replication_role', 'origin', false);
-    END IF;
 END
 $$;
 

@@ -2,6 +2,7 @@
 -- appointments and every row in it stay (cancellations adopt made are in vete.adopt_resolutions).
 DROP TRIGGER vete_appointments_no_overlap ON public.appointments;
 DROP FUNCTION vete.adopted_appointment_guard();
+DROP FUNCTION vete.vet_lock_key(text, uuid);
 ALTER TABLE public.appointments DROP COLUMN blocked_range;
 DROP POLICY appointments_owner_or_staff ON public.appointments;
 -- adopt:include 003

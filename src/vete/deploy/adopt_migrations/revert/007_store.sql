@@ -9,5 +9,8 @@ DROP POLICY store_inventory_public_read ON public.store_inventory;
 DROP POLICY store_carts_own_or_staff ON public.store_carts;
 -- adopt:include 010
 ALTER TABLE public.store_carts DROP COLUMN version;
+DROP TRIGGER store_products_price ON public.store_products;
+DROP FUNCTION vete.store_products_price();
+ALTER TABLE public.store_products DROP COLUMN price;
 ALTER TABLE public.store_products DROP CONSTRAINT store_products_tenant_id_id_key;
 DELETE FROM vete.schema_migrations WHERE migration_set = 'vete' AND created ->> 'baseline' = 'vete-adopt';
