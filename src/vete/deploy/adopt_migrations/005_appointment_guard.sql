@@ -6,7 +6,10 @@
 -- vete:expect-notice vete-adopt 005 appointment guard ready
 --
 -- Nothing here takes a lock that stops a read or a write: the batches lock only their own
--- rows, CREATE INDEX CONCURRENTLY and VALIDATE CONSTRAINT take SHARE UPDATE EXCLUSIVE. They
+-- rows, CREATE INDEX CONCURRENTLY and VALIDATE CONSTRAINT take SHARE UPDATE EXCLUSIVE.
+-- (Unless the role may not set session_replication_role: then each batch disables the
+-- table's triggers and holds SHARE ROW EXCLUSIVE, so writers wait for one batch, and the
+-- batch itself may queue behind a long writer; see vete.adopt_backfill.) They
 -- may wait long for older transactions, blocking nobody, hence the long lock_timeout.
 -- Killed halfway, a rerun carries on: the batches take the rows still NULL, the deployer
 -- drops an index left INVALID before running this file again, one left valid is kept.
