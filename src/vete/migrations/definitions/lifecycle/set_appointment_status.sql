@@ -22,8 +22,11 @@ CREATE OR REPLACE FUNCTION public.set_appointment_status(
         v_now timestamptz := now();
         v_actor uuid := auth.uid();
     BEGIN
-        IF p_status IS NULL OR p_status NOT IN (
-            'scheduled', 'confirmed', 'checked_in', 'in_progress', 'completed', 'cancelled', 'no_show'
+        -- A status is one the transition table knows (007 and later migrations write it;
+        -- a new status is a versioned migration, docs/architecture.md).
+        IF p_status IS NULL OR NOT EXISTS (
+            SELECT 1 FROM vete.appointment_status_transitions t
+            WHERE p_status IN (t.from_status, t.to_status)
         ) THEN
             RETURN vete.failure('UNKNOWN_STATUS', 'Estado desconocido');
         END IF;

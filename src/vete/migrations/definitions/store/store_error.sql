@@ -1,16 +1,18 @@
--- vete.store_error (first in 011).
+-- vete.store_error (first in 011): vete.failure's answer plus the store's details.
+-- vete:requires booking/failure
 
 CREATE OR REPLACE FUNCTION vete.store_error(p_code text, p_message text, p_details jsonb DEFAULT NULL)
     RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog
     AS $$
-        SELECT jsonb_build_object('success', false, 'error', p_code, 'message', p_message)
-            || coalesce(p_details, '{}'::jsonb)
+        -- One builder of business errors: vete.failure makes {success, error, message}
+        -- for booking and store alike; the store adds its details (offending items, …).
+        SELECT vete.failure(p_code, p_message) || coalesce(p_details, '{}'::jsonb)
     $$;
 
 COMMENT ON FUNCTION vete.store_error(text, text, jsonb) IS
-    'The store''s business-error JSON: {success:false, error, message} plus optional details.';
+    'vete.failure(code, message) plus optional details: the store''s business errors.';
 
 REVOKE ALL ON FUNCTION vete.store_error(text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION vete.store_error(text, text, jsonb) TO service_role;
