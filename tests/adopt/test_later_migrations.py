@@ -1,5 +1,6 @@
-"""An adopted database takes vete's later migrations (014 on) at its next deploy, and the
-store's hardening (015) holds there: the original's tables, vete's functions."""
+"""Adopt ends as vete's own deploy does: vete's later migrations (014 on) and every
+definition file, recorded once in vete's history, so the next deploy has nothing to do;
+and the store's hardening (015) holds there: the original's tables, vete's functions."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.adopt.conftest import load_original, rows, run_adopt
 from vete.deploy import runner
+from vete.deploy.adopt import AdoptReport
 from vete.deploy.source import vete_source
 from vete.session import act_as
 
@@ -21,9 +23,14 @@ COLLAR = "e0000000-0000-4000-8000-000000000002"  # adris
 
 
 @pytest.fixture(scope="module")
-def deployed(database_factory: Callable[..., str]) -> tuple[str, runner.DeployReport]:
+def adopted(database_factory: Callable[..., str]) -> tuple[str, AdoptReport]:
     url = load_original(database_factory(empty=True))
-    run_adopt(url, resolve=True)
+    return url, run_adopt(url, resolve=True)
+
+
+@pytest.fixture(scope="module")
+def deployed(adopted: tuple[str, AdoptReport]) -> tuple[str, runner.DeployReport]:
+    url, _ = adopted
     report = runner.deploy(
         url, vete_source(), runner.DeployOptions(yes=True, backup=False), lambda *_: None
     )
@@ -38,12 +45,19 @@ def as_owner(url: str, sql: str, *params: Any) -> Any:
     return row[0]
 
 
-def test_the_next_deploy_applies_the_migrations_after_the_baseline(
-    deployed: tuple[str, runner.DeployReport],
+def test_adopt_applies_the_later_migrations_and_every_definition_once(
+    adopted: tuple[str, AdoptReport], deployed: tuple[str, runner.DeployReport]
 ) -> None:
+    _, adopt_report = adopted
     _, report = deployed
-    newest = max(m.version for m in vete_source().load().migrations)
-    assert [m["version"] for m in report.applied] == list(range(14, newest + 1))
+    mset = vete_source().load()
+    newest = max(m.version for m in mset.migrations)
+    assert adopt_report.baseline == list(range(1, 14))
+    assert [m["version"] for m in adopt_report.later] == list(range(14, newest + 1))
+    applied = [d["definition"] for d in adopt_report.definitions]
+    assert sorted(applied) == sorted(d.key for d in mset.definitions)
+    assert report.applied == []
+    assert report.definitions == []
 
 
 def test_spellings_of_one_product_cannot_oversell_it(

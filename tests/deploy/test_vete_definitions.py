@@ -1,8 +1,9 @@
 """vete's own functions, views, triggers and policies as definition files (issue 14).
 
-Each one converted so far has one current file under ``migrations/definitions/``; the
-versioned migrations that created it keep their tables and name the checksum they were
-applied with, so a database deployed before the move upgrades with a plain deploy.
+Each has one current file under ``migrations/definitions/`` (the few that stay in their
+migration are listed below, with the reason); the versioned migrations keep their tables
+and name the checksums they were applied with, so a database deployed before the move
+upgrades with a plain deploy.
 """
 
 from __future__ import annotations
@@ -47,11 +48,29 @@ def test_each_object_in_a_definition_file_is_created_nowhere_else() -> None:
     assert twice == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14, part left: the functions of 001-013 (which adopt splices in) and of"
-    " 014-017 that those created first are still in versioned migrations",
-)
+#: Objects that stay in the one versioned migration that creates them, each for a reason.
+#: Every other function, view, trigger and policy has one definition file.
+STAY_IN_THEIR_MIGRATION = {
+    # Supabase's own; on plain PostgreSQL 001 creates a stand-in only when none exists
+    # (a definition would replace Supabase's).
+    "function uid": "001 stands in for Supabase's auth.uid() where it is missing",
+    "function jwt": "001 stands in for Supabase's auth.jwt() where it is missing",
+    # Stored rows and indexes were computed with them: changing one is table work.
+    "function vet_key": "003's exclusion constraint evaluates it",
+    "function blocked_range": "003's generated column evaluates it",
+    "function is_active_status": "003's exclusion constraint and index evaluate it",
+    "function is_grant_list": "017's CHECK on vete.intended_grants evaluates it",
+    # Bound to the table 017 creates (a row-type variable, a SQL body reading it), and
+    # 017 and 018 call them while they run.
+    "function intended_object_oid": "017's grants machinery, reading vete.intended_grants",
+    "function apply_intended_grants": "017's grants machinery, run by 017 and 018",
+    "function grant_drift": "017's grants machinery, run by the deployer after each change",
+    # History: created by one migration and dropped by a later one, not current objects.
+    "policy profiles_vets_visible": "created by 001, dropped by 017 (clinic_vets replaced it)",
+    "policy store_inventory_public_read": "created by 010, dropped by 015",
+}
+
+
 def test_every_function_view_trigger_and_policy_has_exactly_one_definition_file() -> None:
     outside = {
         f"{kind} {name}": files
@@ -59,7 +78,11 @@ def test_every_function_view_trigger_and_policy_has_exactly_one_definition_file(
         if any("migrations/" in f for f in files)
         and (len(files) != 1 or "/definitions/" not in files[0])
     }
-    assert outside == {}
+    stay = {k: v for k, v in outside.items() if k in STAY_IN_THEIR_MIGRATION}
+    assert {k: v for k, v in outside.items() if k not in STAY_IN_THEIR_MIGRATION} == {}
+    # each exception is created exactly once, in one versioned migration
+    assert sorted(stay) == sorted(STAY_IN_THEIR_MIGRATION)
+    assert all(len(files) == 1 and "/definitions/" not in files[0] for files in stay.values())
 
 
 def _deploy(url: str, source: Source) -> runner.DeployReport:

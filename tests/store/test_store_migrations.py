@@ -1,4 +1,5 @@
-"""The store migrations deploy cleanly: verify scripts pass, NULL probes, reverts, comments."""
+"""The store's migrations (tables) and definitions (functions, policies) deploy cleanly:
+verify scripts pass, NULL probes, reverts, comments."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ import pytest
 from psycopg.rows import dict_row
 
 from tests.store.conftest import Conn
-from vete.deploy.source import VETE_SET
 from vete.migrations import MIGRATIONS_DIR
 
 STORE = sorted(MIGRATIONS_DIR.glob("01[0-9]_store_*.sql"))
+STORE_DEFINITIONS = MIGRATIONS_DIR / "definitions" / "store"
+VERIFY_SCRIPTS = [
+    MIGRATIONS_DIR / "verify" / "010_store_schema.sql",
+    *sorted((STORE_DEFINITIONS / "verify").glob("*.sql")),
+]
 STORE_FUNCTIONS = """
     SELECT p.oid::regprocedure::text AS signature, p.proname, p.pronargs, l.lanname,
            p.prosecdef, p.proconfig, obj_description(p.oid, 'pg_proc') AS comment
@@ -25,19 +30,21 @@ STORE_FUNCTIONS = """
 """
 
 
-def test_store_migrations_are_numbered_010_to_019_with_siblings() -> None:
+def test_store_migrations_are_numbered_010_to_019_and_hold_tables_only() -> None:
     assert [p.name[:3] for p in STORE] == ["010", "011", "012", "013", "014", "015"]
     for path in STORE:
-        assert (MIGRATIONS_DIR / "revert" / path.name).is_file(), path.name
-        assert (MIGRATIONS_DIR / "verify" / path.name).is_file(), path.name
-        assert f"-- vete:expect-notice vete {path.name[:3]} " in path.read_text()
+        text = path.read_text()
+        assert f"-- vete:expect-notice vete {path.name[:3]} " in text
+        assert "CREATE FUNCTION" not in text.upper(), path.name  # definitions/store/ has them
+    for sibling in ("revert", "verify"):
+        assert (MIGRATIONS_DIR / sibling / "010_store_schema.sql").is_file()
 
 
-@pytest.mark.parametrize("path", STORE, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", VERIFY_SCRIPTS, ids=lambda p: p.name)
 def test_verify_script_passes(conn: Conn, path: Path) -> None:
-    """Each verify script calls what its migration deployed; it raises to fail."""
+    """Each verify script checks what its migration or definition deployed; it raises to fail."""
     with conn.transaction(force_rollback=True):
-        conn.execute((MIGRATIONS_DIR / "verify" / path.name).read_text())
+        conn.execute(path.read_text())
 
 
 def test_every_store_function_answers_null_arguments(conn: Conn) -> None:
@@ -79,17 +86,31 @@ def _owned_by_definitions(conn: Conn) -> set[str]:
 
 
 def test_reverts_remove_the_store_and_it_deploys_again(conn: Conn) -> None:
+    """The migrations' revert scripts drop the tables and leave the definitions' functions,
+    but for the two bound to a cart row, which go with the table."""
+    row_bound = {"vete.store_cart_json(store_carts,jsonb)", "vete.store_lock_cart(text,uuid)"}
     with conn.transaction(force_rollback=True):
+        before = {f["signature"] for f in conn.execute(STORE_FUNCTIONS).fetchall()}
+        assert row_bound <= before
         for path in reversed(STORE):
-            conn.execute((MIGRATIONS_DIR / "revert" / path.name).read_text())
+            revert = MIGRATIONS_DIR / "revert" / path.name
+            if revert.is_file():
+                conn.execute(revert.read_text())
         left = {f["signature"] for f in conn.execute(STORE_FUNCTIONS).fetchall()}
-        assert left == {f for f in _owned_by_definitions(conn) if "store" in f or "cart" in f}
+        assert left == before - row_bound
+        owned = {f for f in _owned_by_definitions(conn) if "store" in f or "cart" in f}
+        assert left == owned - row_bound
         assert conn.execute("SELECT to_regclass('public.store_carts') AS t").fetchone() == {
             "t": None
         }
         for path in STORE:
             conn.execute(path.read_text())
-        assert len(conn.execute(STORE_FUNCTIONS).fetchall()) >= 15
+        # and 015 drops the store_catalog it found: a deploy applies the three again
+        # (their definitions' state is "dropped").
+        for name in ("store_cart_json", "store_lock_cart", "store_catalog"):
+            conn.execute((STORE_DEFINITIONS / f"{name}.sql").read_text())
+        after = {f["signature"] for f in conn.execute(STORE_FUNCTIONS).fetchall()}
+        assert after == before
 
 
 def test_the_originals_three_argument_merge_is_replaced_not_overloaded(
@@ -98,8 +119,6 @@ def test_the_originals_three_argument_merge_is_replaced_not_overloaded(
     """On a database that ran the original's 090, 012 leaves exactly one merge_cart_atomic."""
     cart_functions = MIGRATIONS_DIR / "012_store_cart_functions.sql"
     with psycopg.connect(database_factory(), row_factory=dict_row) as conn:
-        conn.execute((MIGRATIONS_DIR / "revert" / "013_store_checkout.sql").read_text())
-        conn.execute((MIGRATIONS_DIR / "revert" / cart_functions.name).read_text())
         conn.execute(
             "CREATE FUNCTION merge_cart_atomic(p_customer_id uuid, p_tenant_id text,"
             " p_new_items jsonb) RETURNS jsonb LANGUAGE sql"
@@ -118,72 +137,25 @@ def test_the_originals_three_argument_merge_is_replaced_not_overloaded(
         assert result["r"]["error"] == "INVALID_INPUT"
 
 
-def test_revert_014_restores_the_definitions_it_replaced_exactly(conn: Conn) -> None:
-    """014 replaced two functions: its revert script puts back exactly what the deployer
-    recorded before applying it (pg_get_functiondef). The fast path stays: its definition
-    file owns it (definitions/store/store_cart_merge_fast.sql)."""
-    revert = (MIGRATIONS_DIR / "revert" / "014_store_merge_fast_path.sql").read_text()
-    with conn.transaction(force_rollback=True):
-        row = conn.execute(
-            "SELECT replaced -> 'functions' AS f FROM vete.schema_migrations"
-            " WHERE migration_set = %s AND version = 14",
-            [VETE_SET],
-        ).fetchone()
-        assert row is not None
-        recorded: dict[str, str] = row["f"]
-        assert set(recorded) == {
-            "vete.session_role()",
-            "vete.store_cart_write(text,uuid,jsonb,text)",
-        }
-        conn.execute(revert)
-        for signature, definition in recorded.items():
-            now = conn.execute(
-                "SELECT pg_get_functiondef(%s::regprocedure) AS d", [signature]
-            ).fetchone()
-            assert now == {"d": definition}, signature
-        kept = conn.execute(
-            "SELECT to_regprocedure('vete.store_cart_merge_fast(text,uuid,jsonb,text)') AS f"
-        ).fetchone()
-        assert kept is not None
-        assert kept["f"] is not None
-
-
-def test_revert_015_restores_the_definitions_and_the_policy_it_replaced_exactly(
+def test_revert_015_brings_back_the_public_stock_policy_and_leaves_the_definitions(
     conn: Conn,
 ) -> None:
-    """015 replaced four functions and a policy: its revert script puts back exactly what
-    the deployer recorded before applying it and the public stock policy of 010. The id
-    helpers and the fast path stay: definition files own them."""
+    """015 dropped 010's public stock policy: its revert creates it again. The store's
+    functions and the policy that replaced it are definitions' and stay as they are."""
     revert = (MIGRATIONS_DIR / "revert" / "015_store_hardening.sql").read_text()
     policy = (
         "SELECT polname, pg_get_expr(polqual, polrelid) AS qual FROM pg_policy"
-        " WHERE polrelid = 'public.store_inventory'::regclass"
+        " WHERE polrelid = 'public.store_inventory'::regclass ORDER BY 1"
+    )
+    functions = (
+        "SELECT p.oid::regprocedure::text AS f, pg_get_functiondef(p.oid) AS d FROM pg_proc p"
+        " WHERE p.proname LIKE 'store\\_%%' ORDER BY 1"
     )
     with conn.transaction(force_rollback=True):
-        row = conn.execute(
-            "SELECT replaced -> 'functions' AS f FROM vete.schema_migrations"
-            " WHERE migration_set = %s AND version = 15",
-            [VETE_SET],
-        ).fetchone()
-        assert row is not None
-        recorded: dict[str, str] = row["f"]
-        assert set(recorded) == {
-            "vete.store_catalog(text,uuid,jsonb)",
-            "vete.store_cart_apply(text,uuid,jsonb,text)",
-            "vete.store_cart_drop_lines(text,uuid,text,text,boolean)",
-            "checkout_cart(text,text,uuid)",  # public: regprocedure leaves it out
-        }
+        before = conn.execute(functions).fetchall()
+        policies = conn.execute(policy).fetchall()
+        assert [p["polname"] for p in policies] == ["store_inventory_on_sale_or_staff"]
         conn.execute(revert)
-        for signature, definition in recorded.items():
-            now = conn.execute(
-                "SELECT pg_get_functiondef(%s::regprocedure) AS d", [signature]
-            ).fetchone()
-            assert now == {"d": definition}, signature
-        assert conn.execute(policy).fetchall() == [
-            {"polname": "store_inventory_public_read", "qual": "true"}
-        ]
-        kept = conn.execute(
-            "SELECT to_regprocedure('vete.store_line_id(text,text)') IS NOT NULL AS a,"
-            " to_regprocedure('vete.store_parse_uuid(text)') IS NOT NULL AS b"
-        ).fetchone()
-        assert kept == {"a": True, "b": True}
+        assert conn.execute(functions).fetchall() == before
+        public_read = {"polname": "store_inventory_public_read", "qual": "true"}
+        assert public_read in conn.execute(policy).fetchall()

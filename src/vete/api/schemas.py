@@ -8,11 +8,8 @@ from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from vete.booking.models import MAX_TEXT_CHARS
+from vete.booking.models import MAX_TEXT_CHARS, Status
 
-Status = Literal[
-    "scheduled", "confirmed", "checked_in", "in_progress", "completed", "cancelled", "no_show"
-]
 ItemType = Literal["product", "service"]
 #: The booking functions refuse longer text (TEXT_TOO_LONG); here it is a 422 naming the field.
 Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]

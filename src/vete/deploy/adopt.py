@@ -11,7 +11,11 @@ The flow (docs/adopt.md):
 5. apply the resolution (logged in ``vete.adopt_resolutions``), then the ``vete-adopt``
    migrations through the deployer (probed, verified, replaced definitions recorded);
 6. in one transaction: default working hours for vets that have none, and a baseline in
-   vete's history for every vete migration the adopt set brought about.
+   vete's history for every vete migration the adopt set brought about;
+7. vete's own set brought up to date as ``vete db deploy`` would: its migrations after the
+   baseline, then every definition (functions, views, triggers and policies live in
+   ``migrations/definitions/``, written against vete's newest tables), recorded once, in
+   vete's history.
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ class AdoptReport:
     resolutions: dict[str, Any] | None = None
     applied: list[dict[str, Any]] = field(default_factory=list)
     baseline: list[int] = field(default_factory=list)
+    later: list[dict[str, Any]] = field(default_factory=list)  # vete's migrations after it
+    definitions: list[dict[str, Any]] = field(default_factory=list)  # vete's definitions
     default_hours: list[dict[str, Any]] = field(default_factory=list)
     timezone_fallbacks: list[dict[str, Any]] = field(default_factory=list)
     backup: dict[str, Any] | None = None
@@ -215,6 +221,20 @@ def take_over(
         report.timezone_fallbacks = list(adopt_checks.resolutions.timezone_fallbacks(conn))
         report.baseline = record_baseline(conn)
     report.changed = True
+    vete = vete_source()
+    vete_set = vete.load()
+    later = runner.DeployReport(target=report.target, migration_set=vete.set_name)
+    runner.bring_up_to_date(
+        conn,
+        vete,
+        vete_set,
+        runner.pending_of(vete_set, compare(vete_set, applied_rows(conn, vete.set_name))),
+        timeouts=options.timeouts,
+        backup=report.backup,
+        progress=lambda step, m: progress(f"{step} {m.label}" if m else step),
+        report=later,
+    )
+    report.later, report.definitions = later.applied, later.definitions
 
 
 def _migration_step(step: str, migration: Any, phases: _Phases, progress: Progress) -> None:

@@ -5,10 +5,15 @@ SQL with lines ``-- adopt:include NNN``. At such a line the statements of vete's
 NNN (its revert script in a revert file, its verify script in a verify file) are spliced
 in, except those about the original's tables, which already exist: their ``CREATE TABLE``,
 ``CREATE INDEX``, ``COMMENT ON`` table, column, constraint or index, and ``DROP TABLE``.
-Everything else of vete's file runs as vete wrote it (functions, new tables, policies,
-grants, its NOTICE), so adopt reuses vete's definitions instead of copying them. The result
+Everything else of vete's file runs as vete wrote it (new tables, grants, data, its
+NOTICE), so adopt reuses vete's migrations instead of copying them. The result
 is an ordinary :class:`~vete.deploy.files.MigrationSet`: applied, probed, verified, recorded
 and reverted by the deployer like any other.
+
+vete's functions, views, triggers and policies are not in its migrations but in their
+definition files (``migrations/definitions/``), written against vete's newest tables: adopt
+applies them after this set, with vete's later migrations, as vete's own deploy does
+(:func:`vete.deploy.adopt.take_over`), so they are recorded once, in vete's history.
 """
 
 from __future__ import annotations

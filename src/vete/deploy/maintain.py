@@ -11,10 +11,11 @@ from psycopg import sql
 
 from vete.deploy import apply as applying
 from vete.deploy import catalog, redefine
+from vete.deploy.adopt_set import ADOPT_SET
 from vete.deploy.files import Migration
 from vete.deploy.queries import history
 from vete.deploy.runner import record_event
-from vete.deploy.source import Source
+from vete.deploy.source import Source, vete_source
 from vete.deploy.state import applied_rows
 from vete.errors import DeployError, VerifyFailed
 
@@ -138,6 +139,8 @@ def revert(
             f" recorded as a baseline by set {by!r} (its revert scripts would drop tables that"
             f" were there before): revert that set instead (vete db revert --set {by} --to 0)"
         )
+    if source.set_name == ADOPT_SET:
+        _revert_vete_above_baseline(conn, timeouts)
     files = source.load().by_version()
     owned = {
         (o["kind"], o["name"])
@@ -166,6 +169,23 @@ def revert(
                 )
         done.append({"version": version, "name": row["name"], "how": how})
     return done
+
+
+def _revert_vete_above_baseline(conn: psycopg.Connection[Any], timeouts: applying.Timeouts) -> None:
+    """Before the adopt set goes back: what adopt's deploy of vete's own set put on top of the
+    baseline (docs/adopt.md) — vete's migrations after the baseline, newest first (their
+    revert scripts grant on the functions, so those are still there), then every live
+    definition of vete's, in reverse order (what it created dropped, what it replaced put
+    back)."""
+    vete = vete_source()
+    rows = applied_rows(conn, vete.set_name)
+    baseline = [v for v, row in rows.items() if row["created"].get("baseline") == ADOPT_SET]
+    if baseline and any(v > max(baseline) for v in rows):
+        revert(conn, vete, to_version=max(baseline), timeouts=timeouts)
+    live = redefine.current_rows(conn, vete.set_name)
+    in_order = [d.key for d in vete.load().definitions if d.key in live]
+    for key in [*reversed(in_order), *sorted(set(live) - set(in_order))]:
+        revert_definition(conn, vete, key, timeouts=timeouts, drop_new=True)
 
 
 def _has_supabase_history(conn: psycopg.Connection[Any]) -> bool:
@@ -204,15 +224,18 @@ def _revert_one(
                 f"{label} has no revert script and created {', '.join(created['relations'])}:"
                 f" write revert/{label}.sql"
             )
-        new_things = created.get("functions", []) + created.get("views", [])
-        if new_things and not drop_new:
+        # What it created that a live definition now defines is the definition's (a
+        # migration whose functions moved to definitions/), not the migration's to drop.
+        views = [v for v in created.get("views", []) if ("view", v) not in owned]
+        functions = [f for f in created.get("functions", []) if ("function", f) not in owned]
+        if (views or functions) and not drop_new:
             raise DeployError(
-                f"{label} has no revert script and created {', '.join(new_things)};"
+                f"{label} has no revert script and created {', '.join(functions + views)};"
                 " pass --drop-new to drop them (check no caller needs them first)"
             )
-        for view in created.get("views", []):
+        for view in views:
             conn.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(sql.SQL(view)))
-        for signature in created.get("functions", []):
+        for signature in functions:
             conn.execute(sql.SQL("DROP FUNCTION IF EXISTS {}").format(sql.SQL(signature)))
     for name, definition in replaced.get("functions", {}).items():
         if ("function", name) not in owned:

@@ -324,6 +324,33 @@ def applied_json(result: applying.Applied) -> dict[str, Any]:
     }
 
 
+def bring_up_to_date(
+    conn: psycopg.Connection[Any],
+    source: Source,
+    mset: MigrationSet,
+    pending: list[Migration],
+    *,
+    timeouts: applying.Timeouts,
+    backup: dict[str, Any] | None,
+    progress: Progress,
+    report: DeployReport,
+) -> None:
+    """The pending versioned migrations, then every new or changed definition (under the
+    deploy lock, which the caller holds): what ``deploy`` and ``adopt`` end with."""
+    apply_all(
+        conn,
+        pending,
+        source=source,
+        timeouts=timeouts,
+        backup=backup,
+        progress=progress,
+        report=report,
+    )
+    apply_definitions(
+        conn, mset, source=source, timeouts=timeouts, progress=progress, report=report
+    )
+
+
 def deploy(url: str, source: Source, options: DeployOptions, progress: Progress) -> DeployReport:
     """The whole flow; raises a DeployError subclass with the database as before the failure."""
     started = time.perf_counter()
@@ -376,20 +403,13 @@ def deploy(url: str, source: Source, options: DeployOptions, progress: Progress)
                 progress("rehearse", None)
                 rehearse(url, source, pending, options, report.backup)
                 report.rehearsed = True
-            apply_all(
+            bring_up_to_date(
                 conn,
+                source,
+                mset,
                 pending,
-                source=source,
                 timeouts=options.timeouts,
                 backup=report.backup,
-                progress=progress,
-                report=report,
-            )
-            apply_definitions(
-                conn,
-                mset,
-                source=source,
-                timeouts=options.timeouts,
                 progress=progress,
                 report=report,
             )

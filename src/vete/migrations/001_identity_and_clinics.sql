@@ -1,5 +1,8 @@
 -- 001: identity (Supabase-compatible roles and auth.uid()) and the clinic core tables.
 -- vete:expect-notice vete 001 identity and clinics ready
+-- vete:valid-checksum 487e7d8dd63310369a74c66753b0c42c45697f8bcd9de4a0a2070550703fae63
+--   (the texts as applied before its functions, views, triggers and policies moved to
+--   definitions/, docs/deploy.md "vete's own definitions")
 --
 -- On Supabase the roles anon/authenticated/service_role and auth.uid() already exist
 -- and are left alone; on plain PostgreSQL they are created here, with auth.uid() reading
@@ -61,37 +64,6 @@ CREATE SCHEMA IF NOT EXISTS vete;
 COMMENT ON SCHEMA vete IS 'vete internals: identity helpers and the deployer''s history.';
 GRANT USAGE ON SCHEMA vete TO anon, authenticated, service_role;
 
-CREATE FUNCTION vete.session_role() RETURNS text
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog
-    AS $$
-        -- The role the request runs as. Behind PostgREST (or vete's API) this is the role
-        -- it switched to (SET LOCAL ROLE); a direct connection with no role switch and no
-        -- claims is the platform itself (migrations, vete demo, operators) and counts as
-        -- service_role. Claims never raise the privilege of a switched role.
-        SELECT CASE
-            WHEN current_setting('role') IN ('anon', 'authenticated', 'service_role')
-                THEN current_setting('role')
-            WHEN nullif(current_setting('request.jwt.claims', true), '') IS NOT NULL
-                THEN coalesce(current_setting('request.jwt.claims', true)::jsonb ->> 'role', 'anon')
-            ELSE 'service_role'
-        END
-    $$;
-COMMENT ON FUNCTION vete.session_role() IS
-    'anon, authenticated or service_role: who the current request runs as.';
-
-CREATE FUNCTION vete.is_service() RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog
-    AS $$ SELECT vete.session_role() = 'service_role' $$;
-COMMENT ON FUNCTION vete.is_service() IS 'True when the caller may act for any clinic.';
-
-CREATE FUNCTION vete.valid_timezone(p_zone text) RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog
-    AS $$ SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = p_zone) $$;
-COMMENT ON FUNCTION vete.valid_timezone(text) IS 'True when p_zone is an IANA time zone name.';
-
 CREATE TABLE public.tenants (
     id text PRIMARY KEY CHECK (id ~ '^[a-z][a-z0-9_-]*$' AND length(id) BETWEEN 2 AND 50),
     name text NOT NULL,
@@ -100,23 +72,6 @@ CREATE TABLE public.tenants (
     created_at timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE public.tenants IS 'Clinics. id is a slug; timezone is the IANA zone slots are computed in.';
-
-CREATE FUNCTION vete.check_tenant_timezone() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog
-    AS $$
-    BEGIN
-        IF NOT vete.valid_timezone(NEW.timezone) THEN
-            RAISE EXCEPTION 'unknown time zone %', NEW.timezone
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        RETURN NEW;
-    END
-    $$;
-COMMENT ON FUNCTION vete.check_tenant_timezone() IS 'Refuses a clinic whose time zone is not an IANA name.';
-CREATE TRIGGER tenants_timezone_valid
-    BEFORE INSERT OR UPDATE OF timezone ON public.tenants
-    FOR EACH ROW EXECUTE FUNCTION vete.check_tenant_timezone();
 
 CREATE TABLE public.profiles (
     tenant_id text NOT NULL REFERENCES public.tenants (id),
@@ -167,43 +122,17 @@ CREATE TABLE public.services (
 COMMENT ON TABLE public.services IS
     'What a clinic offers: duration and the buffer blocked after each appointment.';
 
-CREATE FUNCTION vete.caller_role_in(p_tenant_id text) RETURNS text
-    LANGUAGE sql STABLE
-    SECURITY DEFINER
-    SET search_path = pg_catalog
-    AS $$
-        SELECT p.role FROM public.profiles p
-        WHERE p.tenant_id = p_tenant_id AND p.id = auth.uid() AND p.deleted_at IS NULL
-    $$;
-COMMENT ON FUNCTION vete.caller_role_in(text) IS
-    'The caller''s role (owner, vet, admin) in a clinic, or NULL when not a member.';
-
-CREATE FUNCTION vete.is_staff_of(p_tenant_id text) RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog
-    AS $$ SELECT vete.is_service() OR coalesce(vete.caller_role_in(p_tenant_id) IN ('vet', 'admin'), false) $$;
-COMMENT ON FUNCTION vete.is_staff_of(text) IS 'True for service callers and for vets and admins of the clinic.';
-
 ALTER TABLE public.tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.pets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.services ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY tenants_public_read ON public.tenants FOR SELECT TO anon, authenticated USING (true);
-CREATE POLICY services_public_read ON public.services FOR SELECT TO anon, authenticated
-    USING (deleted_at IS NULL);
-CREATE POLICY profiles_self_or_staff ON public.profiles FOR SELECT TO authenticated
-    USING (id = auth.uid() OR vete.is_staff_of(tenant_id));
 -- Owners choosing a vet must see the clinic's vets (names only matter; the rest is staff data).
 CREATE POLICY profiles_vets_visible ON public.profiles FOR SELECT TO anon, authenticated
     USING (role = 'vet' AND deleted_at IS NULL);
-CREATE POLICY pets_owner_or_staff ON public.pets FOR SELECT TO authenticated
-    USING (owner_id = auth.uid() OR vete.is_staff_of(tenant_id));
 
 GRANT SELECT ON public.tenants, public.services, public.profiles TO anon, authenticated;
 GRANT SELECT ON public.pets TO authenticated;
 GRANT ALL ON public.tenants, public.profiles, public.pets, public.services TO service_role;
-REVOKE EXECUTE ON FUNCTION vete.caller_role_in(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION vete.caller_role_in(text) TO anon, authenticated, service_role;
 
 DO $$ BEGIN RAISE NOTICE 'vete 001 identity and clinics ready'; END $$;

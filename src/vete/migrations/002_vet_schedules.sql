@@ -1,5 +1,8 @@
 -- 002: each vet's weekly working hours, breaks and time off.
 -- vete:expect-notice vete 002 vet schedules ready
+-- vete:valid-checksum 3af9a80017886cc686aa7ba3ed207876b6ca61a7fe2127ac2b8422b02690220b
+--   (the texts as applied before its functions, views, triggers and policies moved to
+--   definitions/, docs/deploy.md "vete's own definitions")
 --
 -- Shifts and breaks (one table, by kind) are wall-clock times in the clinic's time zone (tenants.timezone),
 -- by ISO weekday (1 = Monday). Time off is absolute (timestamptz ranges). Shifts do not
@@ -39,14 +42,6 @@ COMMENT ON INDEX public.vet_time_off_vet_btree_idx IS 'Finds one vet''s absences
 
 ALTER TABLE public.vet_working_hours ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vet_time_off ENABLE ROW LEVEL SECURITY;
-
--- Opening hours are public (the booking page shows them); absences are staff data.
-CREATE POLICY vet_working_hours_public_read ON public.vet_working_hours
-    FOR SELECT TO anon, authenticated USING (true);
-CREATE POLICY vet_time_off_staff_read ON public.vet_time_off
-    FOR SELECT TO authenticated USING (vete.is_staff_of(tenant_id));
-COMMENT ON POLICY vet_working_hours_public_read ON public.vet_working_hours IS 'Anyone may read opening hours and breaks.';
-COMMENT ON POLICY vet_time_off_staff_read ON public.vet_time_off IS 'Only the clinic''s staff see absences.';
 
 GRANT SELECT ON public.vet_working_hours TO anon, authenticated;
 GRANT SELECT ON public.vet_time_off TO authenticated;

@@ -1,6 +1,9 @@
 -- 003: appointments (the original's columns and statuses), their append-only event log,
 -- and the idempotency record of booking requests.
 -- vete:expect-notice vete 003 appointments ready
+-- vete:valid-checksum cb9bce31077d600a5ebe9a4451e7fb2ed4f343624b37cf9bb2a632d688d5d84a
+--   (the texts as applied before its functions, views, triggers and policies moved to
+--   definitions/, docs/deploy.md "vete's own definitions")
 --
 -- No two active appointments of one vet overlap, buffer included: the database refuses
 -- it with an exclusion constraint built from core PostgreSQL only (no btree_gist). The
@@ -129,22 +132,6 @@ COMMENT ON TABLE public.appointment_events IS
     'Append-only history of each appointment: who changed what, when, and from which times.';
 COMMENT ON INDEX public.appointment_events_appointment_idx IS 'One appointment''s history in order.';
 
-CREATE FUNCTION vete.refuse_event_change() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog
-    AS $$
-    BEGIN
-        RAISE EXCEPTION 'appointment_events is append-only'
-            USING ERRCODE = 'insufficient_privilege';
-    END
-    $$;
-COMMENT ON FUNCTION vete.refuse_event_change() IS 'Keeps appointment_events append-only.';
-CREATE TRIGGER appointment_events_append_only
-    BEFORE UPDATE OR DELETE ON public.appointment_events
-    FOR EACH ROW EXECUTE FUNCTION vete.refuse_event_change();
-COMMENT ON TRIGGER appointment_events_append_only ON public.appointment_events IS
-    'Refuses UPDATE and DELETE of history rows.';
-
 CREATE TABLE public.booking_requests (
     tenant_id text NOT NULL,
     idempotency_key text NOT NULL CHECK (length(idempotency_key) BETWEEN 1 AND 200),
@@ -162,33 +149,7 @@ ALTER TABLE public.appointments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.appointment_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.booking_requests ENABLE ROW LEVEL SECURITY;
 
-CREATE FUNCTION vete.owns_pet(p_tenant_id text, p_pet_id uuid) RETURNS boolean
-    LANGUAGE sql STABLE
-    SECURITY DEFINER
-    SET search_path = pg_catalog
-    AS $$
-        SELECT coalesce((
-            SELECT p.owner_id = auth.uid() FROM public.pets p
-            WHERE p.tenant_id = p_tenant_id AND p.id = p_pet_id
-        ), false)
-    $$;
-COMMENT ON FUNCTION vete.owns_pet(text, uuid) IS 'True when the caller owns the pet in that clinic.';
-
-CREATE POLICY appointments_owner_or_staff ON public.appointments FOR SELECT TO authenticated
-    USING (vete.is_staff_of(tenant_id) OR vete.owns_pet(tenant_id, pet_id));
-CREATE POLICY appointment_events_owner_or_staff ON public.appointment_events FOR SELECT TO authenticated
-    USING (vete.is_staff_of(tenant_id) OR EXISTS (
-        SELECT 1 FROM public.appointments a
-        WHERE a.tenant_id = appointment_events.tenant_id AND a.id = appointment_events.appointment_id
-    ));
-COMMENT ON POLICY appointments_owner_or_staff ON public.appointments IS
-    'Owners see their own pets'' appointments; staff see their clinic''s.';
-COMMENT ON POLICY appointment_events_owner_or_staff ON public.appointment_events IS
-    'History is visible to whoever sees the appointment.';
-
 GRANT SELECT ON public.appointments, public.appointment_events TO authenticated;
 GRANT ALL ON public.appointments, public.appointment_events, public.booking_requests TO service_role;
-REVOKE EXECUTE ON FUNCTION vete.owns_pet(text, uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION vete.owns_pet(text, uuid) TO authenticated, service_role;
 
 DO $$ BEGIN RAISE NOTICE 'vete 003 appointments ready'; END $$;

@@ -2,8 +2,9 @@
 -- default privileges; vets' contact details kept to their clinic's staff.
 -- vete:expect-notice vete 017 grants and contact privacy ready
 -- vete:valid-checksum 6d048d68d52e189900f64a4349c41cd13fbf3943d47159991466e2ea612244b5
---   (the text as applied before its functions, views and policies moved to
---   definitions/, docs/deploy.md "Definitions"; they are applied before this file:)
+-- vete:valid-checksum 000438bd429ef3405a6ee21a601cb64b086ce6482a1b83f6025e725173a8eb24
+--   (the texts as applied before its functions, views, triggers and policies moved to
+--   definitions/, docs/deploy.md "vete's own definitions")
 -- vete:requires identity/clinic_vets
 --
 -- A Supabase project grants ALL on every new table, sequence and function in public to
@@ -175,7 +176,7 @@ COMMENT ON FUNCTION vete.grant_drift() IS
 
 -- Vets by name: public.clinic_vets (definitions/identity/clinic_vets.sql) replaces this
 -- policy.
-DROP POLICY profiles_vets_visible ON public.profiles;
+DROP POLICY IF EXISTS profiles_vets_visible ON public.profiles;
 -- The list. service_role reads and writes rows (no TRUNCATE: it would empty the
 -- append-only appointment_events past its trigger); anon and authenticated read, through
 -- row-level security, and write only through vete's functions.

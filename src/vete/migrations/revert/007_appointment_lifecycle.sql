@@ -1,4 +1,5 @@
--- Revert 007: drop the lifecycle functions and the transition table.
-DROP FUNCTION IF EXISTS public.cancel_appointment(uuid, text);
-DROP FUNCTION IF EXISTS public.set_appointment_status(uuid, text, text);
+-- Revert 007: drop the transition table.
+-- Its functions, triggers and policies live in definitions/ and are left as they are (a
+-- definition file is their one current source, docs/deploy.md "Definitions"); those on
+-- its tables go with the tables.
 DROP TABLE IF EXISTS vete.appointment_status_transitions;

@@ -1,9 +1,9 @@
--- Functions and views now in definitions/ are left as they are: a definition file is their
--- one current source (docs/deploy.md, "Definitions").
 -- Revert 017: the grants, policy and reads of migrations 001-016, as they wrote them on
 -- a plain PostgreSQL. What 017 revoked that no migration ever granted (a Supabase
 -- project's default ALL for anon and authenticated, TRUNCATE included) is not given
 -- back: re-granting it would reopen the hole, and vete never meant it.
+-- Functions, views and policies in definitions/ are left as they are (a definition file is
+-- their one current source, docs/deploy.md "Definitions").
 CREATE POLICY profiles_vets_visible ON public.profiles FOR SELECT TO anon, authenticated
     USING (role = 'vet' AND deleted_at IS NULL);
 

@@ -4,9 +4,9 @@
 -- adopt:include 013
 -- adopt:include 012
 -- adopt:include 011
-DROP POLICY store_products_public_read ON public.store_products;
-DROP POLICY store_inventory_public_read ON public.store_inventory;
-DROP POLICY store_carts_own_or_staff ON public.store_carts;
+DROP POLICY IF EXISTS store_products_public_read ON public.store_products;
+DROP POLICY IF EXISTS store_inventory_public_read ON public.store_inventory;
+DROP POLICY IF EXISTS store_carts_own_or_staff ON public.store_carts;
 -- adopt:include 010
 ALTER TABLE public.store_carts DROP COLUMN version;
 DROP TRIGGER store_products_price ON public.store_products;

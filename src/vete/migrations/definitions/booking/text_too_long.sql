@@ -1,4 +1,5 @@
 -- TEXT_TOO_LONG for notes and reasons over 2000 characters (first in 016, issue 13).
+-- vete:requires booking/failure
 
 CREATE OR REPLACE FUNCTION vete.text_too_long(p_argument text, p_value text) RETURNS jsonb
     LANGUAGE sql IMMUTABLE

@@ -1,4 +1,5 @@
 -- START_TOO_FAR_AHEAD, naming the clinic's horizon (first in 016, issue 13).
+-- vete:requires booking/failure
 -- vete:requires calendar/booking_horizon_days
 
 CREATE OR REPLACE FUNCTION vete.too_far_ahead(p_tenant_id text) RETURNS jsonb

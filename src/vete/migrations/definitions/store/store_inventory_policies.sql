@@ -1,4 +1,5 @@
 -- Who sees which stock rows (first in 015; 010's public read was replaced by it).
+-- vete:requires identity/is_staff_of
 
 DROP POLICY IF EXISTS store_inventory_on_sale_or_staff ON public.store_inventory;
 

@@ -1,2 +1,0 @@
--- Revert 009: drop the catalog check.
-DROP FUNCTION IF EXISTS vete.tenant_key_violations();
