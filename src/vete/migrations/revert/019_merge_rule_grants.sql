@@ -7,4 +7,5 @@ DELETE FROM vete.intended_grants
     'vete.store_requested(text, int, int)',
     'vete.store_clamped(int, int, text)',
     'vete.store_adjustment_reasons(int, int, int, text, boolean, jsonb, numeric)',
-    'vete.store_product_offer(text, uuid)');
+    'vete.store_product_offer(text, uuid)',
+    'vete.store_merge_answer(jsonb, uuid, bigint, jsonb, int, numeric, text)');

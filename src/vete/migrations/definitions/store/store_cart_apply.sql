@@ -1,5 +1,5 @@
 -- vete.store_cart_apply (first in 011; the body 015 gave it).
--- vete:requires store/store_cart_json
+-- vete:requires store/store_merge_answer
 -- vete:requires store/store_catalog
 -- vete:requires store/store_error
 -- vete:requires store/store_line_rules
@@ -38,6 +38,8 @@ CREATE OR REPLACE FUNCTION vete.store_cart_apply(
         v_shape_bad boolean;
         v_items jsonb;
         v_adjustments jsonb;
+        v_total_quantity int;
+        v_total numeric;
     BEGIN
         IF p_policy IS NULL OR p_policy NOT IN ('max', 'sum', 'set') THEN
             RETURN vete.store_error('INVALID_POLICY',
@@ -150,8 +152,10 @@ CREATE OR REPLACE FUNCTION vete.store_cart_apply(
                     'quantity', CASE WHEN j.kept THEN j.qty ELSE 0 END,
                     'client_price', j.shown_price, 'price', j.line_price,
                     'reasons', to_jsonb(j.reasons))
-                    ORDER BY j.k) FILTER (WHERE cardinality(j.reasons) > 0), '[]'::jsonb)
-              INTO v_bad, v_shape_bad, v_items, v_adjustments
+                    ORDER BY j.k) FILTER (WHERE cardinality(j.reasons) > 0), '[]'::jsonb),
+                coalesce(sum(j.qty) FILTER (WHERE j.kept), 0)::int,
+                coalesce(sum(j.qty * j.line_price) FILTER (WHERE j.kept), 0)
+              INTO v_bad, v_shape_bad, v_items, v_adjustments, v_total_quantity, v_total
               FROM judged j;
 
             IF v_bad IS NOT NULL THEN
@@ -185,8 +189,8 @@ CREATE OR REPLACE FUNCTION vete.store_cart_apply(
             v_exists := true;
         END LOOP;
 
-        RETURN vete.store_cart_json(v_cart,
-            jsonb_build_object('adjustments', v_adjustments, 'policy', p_policy));
+        RETURN vete.store_merge_answer(v_cart.items, v_cart.id, v_cart.version, v_adjustments,
+                                       v_total_quantity, v_total, p_policy);
     END
     $$;
 

@@ -1,7 +1,7 @@
 -- The merge's fast path (first in 014, last changed in 015). It answers only what the
 -- engine (vete.store_cart_apply) would answer the same; tests/store/test_merge_fast_path.py
 -- compares the two.
--- vete:requires store/store_cart_json
+-- vete:requires store/store_merge_answer
 -- vete:requires store/store_line_id
 -- vete:requires store/store_line_rules
 -- vete:requires store/store_parse_uuid
@@ -29,6 +29,8 @@ CREATE OR REPLACE FUNCTION vete.store_cart_merge_fast(
         v_cart public.store_carts;
         v_old_count int;
         v_adjustments jsonb;
+        v_total_quantity int;
+        v_total numeric;
     BEGIN
         IF p_tenant_id IS NULL OR p_customer_id IS NULL OR p_policy IS NULL
            OR p_policy NOT IN ('max', 'sum', 'set')
@@ -58,7 +60,9 @@ CREATE OR REPLACE FUNCTION vete.store_cart_merge_fast(
                        'id', r.id, 'type', 'product', 'requested_quantity', r.requested,
                        'quantity', r.qty, 'client_price', r.shown_price, 'price', r.line_price,
                        'reasons', to_jsonb(r.reasons))
-                       ORDER BY r.k) FILTER (WHERE r.reasons <> '{}'), '[]'::jsonb) AS adjustments
+                       ORDER BY r.k) FILTER (WHERE r.reasons <> '{}'), '[]'::jsonb) AS adjustments,
+                   coalesce(sum(r.qty) FILTER (WHERE r.qty > 0), 0)::int AS total_quantity,
+                   coalesce(sum(r.qty * r.line_price) FILTER (WHERE r.qty > 0), 0) AS total
             FROM (
               SELECT w.*,
                      -- the engine's reasons; UNAVAILABLE and CART_LINE_LIMIT cannot arise
@@ -112,14 +116,14 @@ CREATE OR REPLACE FUNCTION vete.store_cart_merge_fast(
             ) r
           ) f
          WHERE c.tenant_id = v_cart.tenant_id AND c.id = v_cart.id AND f.ok
-        RETURNING c.items, c.version, f.adjustments
-             INTO v_cart.items, v_cart.version, v_adjustments;
+        RETURNING c.items, c.version, f.adjustments, f.total_quantity, f.total
+             INTO v_cart.items, v_cart.version, v_adjustments, v_total_quantity, v_total;
         IF NOT FOUND THEN
             RETURN NULL;
         END IF;
         -- the engine's answer, built by the same function
-        RETURN vete.store_cart_json(v_cart,
-            jsonb_build_object('adjustments', v_adjustments, 'policy', p_policy));
+        RETURN vete.store_merge_answer(v_cart.items, v_cart.id, v_cart.version, v_adjustments,
+                                       v_total_quantity, v_total, p_policy);
     END
     $$;
 
