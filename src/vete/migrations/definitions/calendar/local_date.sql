@@ -3,8 +3,9 @@
 
 CREATE OR REPLACE FUNCTION vete.local_date(p_tenant_id text, p_at timestamptz) RETURNS date
     LANGUAGE sql STABLE
-    SET search_path = pg_catalog
-    AS $$ SELECT (p_at AT TIME ZONE vete.clinic_zone(p_tenant_id))::date $$;
+    -- An SQL-standard body and no SET clause (as vete.session_role): names bound at
+    -- creation, and the planner inlines it into its callers.
+    RETURN (p_at AT TIME ZONE vete.clinic_zone(p_tenant_id))::date;
 
 COMMENT ON FUNCTION vete.local_date(text, timestamptz) IS 'The clinic''s calendar date at an instant.';
 

@@ -1,5 +1,9 @@
 -- vete.schedule_problem (first in 004).
 -- vete:requires booking/failure
+-- vete:requires calendar/local_date
+-- vete:requires calendar/service_window
+-- vete:requires calendar/vet_time_off
+-- vete:requires calendar/vet_weekly
 
 CREATE OR REPLACE FUNCTION vete.schedule_problem(
     p_tenant_id text, p_vet_id uuid, p_service_id uuid, p_start timestamptz, p_end timestamptz
@@ -8,61 +12,26 @@ CREATE OR REPLACE FUNCTION vete.schedule_problem(
     SET search_path = pg_catalog
     AS $$
     DECLARE
-        v_code text;
+        v_day date := vete.local_date(p_tenant_id, p_start);  -- NULL: no such clinic
+        v_span tstzrange := CASE WHEN p_end > p_start THEN tstzrange(p_start, p_end, '[)') END;
     BEGIN
         -- NULL when [p_start, p_end) may be booked as far as the calendar goes (overlap with
         -- other appointments is checked under the vet lock); else the failure to return.
-        -- The rules of vet_weekly, service_window and vet_time_off (which availability
-        -- uses), evaluated in one statement: booking runs this on every call, and one
-        -- cached plan of index probes costs a fraction of five nested function calls.
-        SELECT CASE
-            WHEN d.day IS NULL OR p_end IS NULL OR p_end <= p_start THEN 'INVALID_TIME'
-            WHEN NOT d.span <@ (
-                SELECT coalesce(range_agg(tstzrange(
-                           (d.day + h.starts_at) AT TIME ZONE d.zone,
-                           (d.day + h.ends_at) AT TIME ZONE d.zone, '[)')), '{}'::tstzmultirange)
-                FROM public.vet_working_hours h
-                WHERE h.tenant_id = p_tenant_id AND h.vet_id = p_vet_id AND h.kind = 'work'
-                  AND h.weekday = extract(isodow FROM d.day))
-                THEN 'OUTSIDE_WORKING_HOURS'
-            WHEN NOT coalesce((
-                SELECT s.available_days IS NULL OR extract(isodow FROM d.day)::int = ANY (s.available_days)
-                FROM public.services s
-                WHERE s.tenant_id = p_tenant_id AND s.id = p_service_id
-                  AND d.span <@ tstzrange(
-                      (d.day + coalesce(s.available_start_time, time '00:00')) AT TIME ZONE d.zone,
-                      CASE WHEN s.available_end_time IS NULL
-                           THEN (d.day + 1)::timestamp AT TIME ZONE d.zone
-                           ELSE (d.day + s.available_end_time) AT TIME ZONE d.zone END,
-                      '[)')), false)
-                THEN 'OUTSIDE_SERVICE_HOURS'
-            WHEN EXISTS (
-                SELECT 1 FROM public.vet_working_hours h
-                WHERE h.tenant_id = p_tenant_id AND h.vet_id = p_vet_id AND h.kind = 'break'
-                  AND h.weekday = extract(isodow FROM d.day)
-                  AND d.span && tstzrange((d.day + h.starts_at) AT TIME ZONE d.zone,
-                                          (d.day + h.ends_at) AT TIME ZONE d.zone, '[)'))
-                THEN 'DURING_BREAK'
-            WHEN EXISTS (
-                SELECT 1 FROM public.vet_time_off o
-                WHERE o.tenant_id = p_tenant_id AND o.vet_id = p_vet_id AND o.period && d.span)
-                THEN 'VET_TIME_OFF'
-        END
-        INTO v_code
-        FROM (
-            SELECT t.timezone AS zone, (p_start AT TIME ZONE t.timezone)::date AS day,
-                   CASE WHEN p_end > p_start THEN tstzrange(p_start, p_end, '[)') END AS span
-            FROM (SELECT) AS one
-            LEFT JOIN public.tenants t ON t.id = p_tenant_id
-        ) d;
-        RETURN CASE v_code
-            WHEN 'INVALID_TIME' THEN vete.failure(v_code, 'Horario inválido')
-            WHEN 'OUTSIDE_WORKING_HOURS' THEN
-                vete.failure(v_code, 'El horario está fuera de la jornada del veterinario')
-            WHEN 'OUTSIDE_SERVICE_HOURS' THEN vete.failure(v_code, 'El servicio no se ofrece en ese horario')
-            WHEN 'DURING_BREAK' THEN
-                vete.failure(v_code, 'El horario coincide con un descanso del veterinario')
-            WHEN 'VET_TIME_OFF' THEN vete.failure(v_code, 'El veterinario no está disponible en esa fecha')
+        -- Each rule is the helper's that availability (get_available_slots) uses, so a
+        -- slot it offers is one this accepts: the clinic's local date (local_date), the
+        -- vet's shifts and breaks on it (vet_weekly), the service's days and hours
+        -- (service_window; none when there is no such service), the vet's absences
+        -- (vet_time_off).
+        RETURN CASE
+            WHEN v_day IS NULL OR v_span IS NULL THEN vete.failure('INVALID_TIME', 'Horario inválido')
+            WHEN NOT v_span <@ vete.vet_weekly(p_tenant_id, p_vet_id, v_day, 'work') THEN
+                vete.failure('OUTSIDE_WORKING_HOURS', 'El horario está fuera de la jornada del veterinario')
+            WHEN NOT coalesce(v_span <@ vete.service_window(p_tenant_id, p_service_id, v_day), false) THEN
+                vete.failure('OUTSIDE_SERVICE_HOURS', 'El servicio no se ofrece en ese horario')
+            WHEN v_span && vete.vet_weekly(p_tenant_id, p_vet_id, v_day, 'break') THEN
+                vete.failure('DURING_BREAK', 'El horario coincide con un descanso del veterinario')
+            WHEN v_span && vete.vet_time_off(p_tenant_id, p_vet_id, v_span) THEN
+                vete.failure('VET_TIME_OFF', 'El veterinario no está disponible en esa fecha')
         END;
     END
     $$;

@@ -1,6 +1,8 @@
 -- vete.store_cart_apply (first in 011; the body 015 gave it).
+-- vete:requires store/store_merge_answer
 -- vete:requires store/store_catalog
 -- vete:requires store/store_error
+-- vete:requires store/store_line_rules
 
 CREATE OR REPLACE FUNCTION vete.store_cart_apply(
     p_tenant_id text, p_customer_id uuid, p_items jsonb, p_policy text
@@ -15,7 +17,9 @@ CREATE OR REPLACE FUNCTION vete.store_cart_apply(
     --   set: the new quantity replaces the old one (0 removes the line)
     -- then re-prices every line from the catalog and clamps it to the units available, to
     -- 100 per line and to 50 lines; every line that ends up different from what the policy
-    -- alone gives is reported under adjustments. A stored line is exactly {id, type, name,
+    -- alone gives is reported under adjustments (those line rules are written once, in
+    -- vete.store_line_rules, which the fast path vete.store_cart_merge_fast uses too;
+    -- prices and stock come from vete.store_catalog). A stored line is exactly {id, type, name,
     -- price, quantity}, its id canonical: other keys the client sent are not kept, and
     -- spellings of one uuid are one line. Validation and merge are one statement over the
     -- old and new lines together (one catalog lookup); when any new item is bad it
@@ -81,14 +85,7 @@ CREATE OR REPLACE FUNCTION vete.store_cart_apply(
                                THEN 'MISSING_TYPE'
                            WHEN coalesce(e.item ->> 'type', '') NOT IN ('product', 'service')
                                THEN 'INVALID_TYPE'
-                           WHEN jsonb_typeof(e.item -> 'quantity') IS DISTINCT FROM 'number'
-                               THEN 'INVALID_QUANTITY'
-                           -- A separate branch: CASE, unlike OR, guarantees the casts
-                           -- below only ever see a JSON number.
-                           WHEN (e.item ->> 'quantity')::numeric
-                                    <> trunc((e.item ->> 'quantity')::numeric)
-                                OR (e.item ->> 'quantity')::numeric
-                                    NOT BETWEEN CASE WHEN p_policy = 'set' THEN 0 ELSE 1 END AND 100
+                           WHEN vete.store_new_quantity(e.item, p_policy) IS NULL
                                THEN 'INVALID_QUANTITY'
                        END AS shape,
                        c.line_id, c.line_name, c.line_price, c.available, c.problem
@@ -98,11 +95,9 @@ CREATE OR REPLACE FUNCTION vete.store_cart_apply(
                 SELECT s.*,
                        CASE
                            WHEN s.is_new AND s.shape IS NULL
-                               THEN (s.item ->> 'quantity')::numeric::int
+                               THEN vete.store_new_quantity(s.item, p_policy)
                            WHEN s.is_new THEN NULL
-                           WHEN jsonb_typeof(s.item -> 'quantity') = 'number'
-                               THEN greatest(1, least(100, floor((s.item ->> 'quantity')::numeric)))::int
-                           ELSE 1
+                           ELSE vete.store_stored_quantity(s.item)
                        END AS qty
                 FROM shaped s
             ), folded AS (
@@ -124,37 +119,18 @@ CREATE OR REPLACE FUNCTION vete.store_cart_apply(
                 GROUP BY 1, 2
             ), priced AS (
                 SELECT f.*, coalesce(f.new_item, f.old_item) -> 'price' AS shown_price,
-                       CASE
-                           WHEN f.new_qty IS NULL THEN f.old_qty
-                           WHEN f.old_qty IS NULL THEN f.new_qty
-                           WHEN p_policy = 'sum' THEN f.old_qty + f.new_qty
-                           WHEN p_policy = 'set' THEN f.new_qty
-                           ELSE greatest(f.old_qty, f.new_qty)
-                       END AS requested
+                       vete.store_requested(p_policy, f.old_qty, f.new_qty) AS requested
                 FROM folded f
             ), clamped AS (
                 SELECT p.*,
-                       CASE WHEN p.problem IS NULL
-                            THEN least(p.requested, 100, coalesce(p.available, 100)) ELSE 0 END AS qty
+                       vete.store_clamped(p.requested, p.available, p.problem) AS qty
                 FROM priced p
             ), judged AS (
                 SELECT r.*,
                        r.qty > 0 AND r.line_rank <= 50 AS kept,
-                       array_remove(ARRAY[
-                           CASE WHEN r.problem IS NOT NULL THEN 'UNAVAILABLE' END,
-                           CASE WHEN r.problem IS NULL AND r.requested > 0 AND r.available = 0
-                                THEN 'OUT_OF_STOCK' END,
-                           CASE WHEN r.qty > 0 AND r.qty < r.requested AND r.qty = r.available
-                                THEN 'STOCK_LIMIT' END,
-                           CASE WHEN r.qty > 0 AND r.qty < r.requested AND r.qty = 100
-                                     AND r.qty IS DISTINCT FROM r.available
-                                THEN 'LINE_MAX' END,
-                           CASE WHEN r.qty > 0 AND r.line_rank > 50 THEN 'CART_LINE_LIMIT' END,
-                           CASE WHEN r.problem IS NOT NULL OR r.shown_price IS NULL THEN NULL
-                                WHEN jsonb_typeof(r.shown_price) <> 'number' THEN 'PRICE_FROM_CATALOG'
-                                WHEN (r.shown_price #>> '{}')::numeric <> r.line_price
-                                    THEN 'PRICE_FROM_CATALOG' END
-                       ], NULL) AS reasons
+                       vete.store_adjustment_reasons(r.requested, r.qty, r.available, r.problem,
+                                                     r.line_rank > 50, r.shown_price, r.line_price)
+                           AS reasons
                 FROM (SELECT c.*, row_number() OVER (PARTITION BY c.qty > 0 ORDER BY c.k) AS line_rank
                       FROM clamped c) r
             )
@@ -213,16 +189,8 @@ CREATE OR REPLACE FUNCTION vete.store_cart_apply(
             v_exists := true;
         END LOOP;
 
-        RETURN jsonb_build_object(
-            'success', true,
-            'items', v_cart.items,
-            'item_count', jsonb_array_length(v_cart.items),
-            'total_quantity', v_total_quantity,
-            'total', v_total,
-            'cart_id', v_cart.id,
-            'version', v_cart.version,
-            'adjustments', v_adjustments,
-            'policy', p_policy);
+        RETURN vete.store_merge_answer(v_cart.items, v_cart.id, v_cart.version, v_adjustments,
+                                       v_total_quantity, v_total, p_policy);
     END
     $$;
 

@@ -1,8 +1,11 @@
 -- The merge's fast path (first in 014, last changed in 015). It answers only what the
 -- engine (vete.store_cart_apply) would answer the same; tests/store/test_merge_fast_path.py
 -- compares the two.
+-- vete:requires store/store_merge_answer
 -- vete:requires store/store_line_id
+-- vete:requires store/store_line_rules
 -- vete:requires store/store_parse_uuid
+-- vete:requires store/store_product_offer
 
 CREATE OR REPLACE FUNCTION vete.store_cart_merge_fast(
     p_tenant_id text, p_customer_id uuid, p_items jsonb, p_policy text
@@ -11,8 +14,9 @@ CREATE OR REPLACE FUNCTION vete.store_cart_merge_fast(
     LANGUAGE plpgsql
     SET search_path = pg_catalog, public
     AS $$
-    -- vete.store_cart_apply's answer for the plain case, computed with fewer plan nodes,
-    -- or NULL (having written nothing) when the call needs the engine. The plain case:
+    -- vete.store_cart_apply's answer for the plain case, computed with fewer plan nodes
+    -- but the engine's own line rules (vete.store_line_rules: quantities, fold, clamps,
+    -- reasons) and catalog probe (vete.store_product_offer), or NULL (having written nothing) when the call needs the engine. The plain case:
     -- the customer's cart row exists; every line, old and new, is an object with type
     -- "product" and an id in the canonical spelling of a uuid (lower case, 8-4-4-4-12);
     -- every new quantity is valid; at most one old and one new line per id; at most 50
@@ -61,44 +65,25 @@ CREATE OR REPLACE FUNCTION vete.store_cart_merge_fast(
                    coalesce(sum(r.qty * r.line_price) FILTER (WHERE r.qty > 0), 0) AS total
             FROM (
               SELECT w.*,
-                     -- The engine's reasons, minus UNAVAILABLE and CART_LINE_LIMIT,
-                     -- which cannot arise here.
-                     array_remove(ARRAY[
-                         CASE WHEN w.requested > 0 AND w.available = 0 THEN 'OUT_OF_STOCK' END,
-                         CASE WHEN w.qty > 0 AND w.qty < w.requested AND w.qty = w.available
-                              THEN 'STOCK_LIMIT' END,
-                         CASE WHEN w.qty > 0 AND w.qty < w.requested AND w.qty = 100
-                                   AND w.qty IS DISTINCT FROM w.available THEN 'LINE_MAX' END,
-                         CASE WHEN w.shown_price IS NULL THEN NULL
-                              WHEN jsonb_typeof(w.shown_price) <> 'number' THEN 'PRICE_FROM_CATALOG'
-                              WHEN (w.shown_price #>> '{}')::numeric <> w.line_price
-                                  THEN 'PRICE_FROM_CATALOG' END
-                     ], NULL) AS reasons
+                     -- the engine's reasons; UNAVAILABLE and CART_LINE_LIMIT cannot arise
+                     vete.store_adjustment_reasons(w.requested, w.qty, w.available, NULL, false,
+                                                   w.shown_price, w.line_price) AS reasons
               FROM (
                 SELECT v.id, v.k, v.shown_price, v.requested,
-                       v.ok AND c.line_name IS NOT NULL AS ok,
-                       c.line_name, c.line_price, c.available,
-                       least(v.requested, 100, c.available) AS qty
+                       v.ok AND c.name IS NOT NULL AS ok,
+                       c.name AS line_name, c.price AS line_price, c.available,
+                       vete.store_clamped(v.requested, c.available, NULL) AS qty
                 FROM (
                   SELECT g.id, g.k, g.ok,
                          coalesce(g.new_item, g.old_item) -> 'price' AS shown_price,
                          CASE WHEN g.ok THEN g.id::uuid END AS product_id,
-                         CASE
-                             WHEN NOT g.ok THEN 0
-                             WHEN g.new_item IS NULL THEN g.old_qty
-                             WHEN g.old_item IS NULL THEN g.new_qty
-                             WHEN p_policy = 'sum' THEN g.old_qty + g.new_qty
-                             WHEN p_policy = 'set' THEN g.new_qty
-                             ELSE greatest(g.old_qty, g.new_qty)
-                         END AS requested
+                         CASE WHEN g.ok THEN vete.store_requested(p_policy, g.old_qty, g.new_qty)
+                              ELSE 0 END AS requested
                   FROM (
                     SELECT h.*,
-                           -- as the engine reads a stored line's quantity
-                           CASE WHEN jsonb_typeof(h.old_item -> 'quantity') = 'number'
-                                THEN greatest(1, least(100,
-                                         floor((h.old_item ->> 'quantity')::numeric)))::int
-                                ELSE 1 END AS old_qty,
-                           CASE WHEN h.ok THEN (h.new_item ->> 'quantity')::numeric::int END AS new_qty
+                           CASE WHEN h.old_item IS NOT NULL
+                                THEN vete.store_stored_quantity(h.old_item) END AS old_qty,
+                           CASE WHEN h.ok THEN vete.store_new_quantity(h.new_item, p_policy) END AS new_qty
                     FROM (
                       SELECT e.item ->> 'id' AS id, min(e.pos) AS k,
                              (array_agg(e.item) FILTER (WHERE e.pos <= v_old_count))[1] AS old_item,
@@ -107,44 +92,24 @@ CREATE OR REPLACE FUNCTION vete.store_cart_merge_fast(
                                  bool_and(CASE
                                      WHEN e.item ->> 'type' IS DISTINCT FROM 'product' THEN false
                                      WHEN e.pos <= v_old_count THEN true
-                                     WHEN jsonb_typeof(e.item -> 'quantity') IS DISTINCT FROM 'number'
-                                         THEN false
-                                     -- a separate branch, so the casts only see a number
-                                     ELSE (e.item ->> 'quantity')::numeric
-                                              = trunc((e.item ->> 'quantity')::numeric)
-                                          AND (e.item ->> 'quantity')::numeric
-                                              BETWEEN CASE WHEN p_policy = 'set' THEN 0 ELSE 1 END
-                                                  AND 100
+                                     ELSE vete.store_new_quantity(e.item, p_policy) IS NOT NULL
                                  END)
                                  -- one line, or one old and one new
                                  AND (count(*) = 1 OR (count(*) = 2 AND min(e.pos) <= v_old_count
                                                        AND max(e.pos) > v_old_count))
-                                 -- 8-4-4-4-12 lower-case hex digits: a uuid's canonical
-                                 -- text (a cheap regular expression and positions)
-                                 AND length(e.item ->> 'id') = 36
-                                 AND (e.item ->> 'id') ~ '^[0-9a-f]+-[0-9a-f]+-[0-9a-f]+-[0-9a-f]+-[0-9a-f]+$'
-                                 AND substr(e.item ->> 'id', 9, 1) = '-'
-                                 AND substr(e.item ->> 'id', 14, 1) = '-'
-                                 AND substr(e.item ->> 'id', 19, 1) = '-'
-                                 AND substr(e.item ->> 'id', 24, 1) = '-',
+                                 -- the id already in its canonical spelling
+                                 AND vete.store_line_id(e.item ->> 'id', 'product') = e.item ->> 'id',
                                  false) AS ok
                       FROM jsonb_array_elements(coalesce(v_cart.items, '[]'::jsonb) || p_items)
                            WITH ORDINALITY AS e (item, pos)
                       GROUP BY 1
                     ) h
+                    OFFSET 0  -- a fence: plain columns for the inlined rules above
                   ) g
                   OFFSET 0  -- a fence: each per-line value computed once, not re-expanded above
                 ) v
                 -- One primary-key probe per line, as in vete.store_catalog.
-                LEFT JOIN LATERAL (
-                  SELECT p.name AS line_name, p.price AS line_price,
-                         coalesce(greatest(i.stock_quantity - i.reserved_quantity, 0), 0) AS available
-                  FROM public.store_products p
-                  LEFT JOIN public.store_inventory i ON i.tenant_id = p.tenant_id AND i.product_id = p.id
-                  WHERE p.tenant_id = p_tenant_id AND p.id = v.product_id
-                    AND p.is_active AND p.deleted_at IS NULL
-                  LIMIT 1
-                ) c ON true
+                LEFT JOIN LATERAL vete.store_product_offer(p_tenant_id, v.product_id) c ON true
                 OFFSET 0
               ) w
               OFFSET 0
@@ -156,16 +121,9 @@ CREATE OR REPLACE FUNCTION vete.store_cart_merge_fast(
         IF NOT FOUND THEN
             RETURN NULL;
         END IF;
-        RETURN jsonb_build_object(
-            'success', true,
-            'items', v_cart.items,
-            'item_count', jsonb_array_length(v_cart.items),
-            'total_quantity', v_total_quantity,
-            'total', v_total,
-            'cart_id', v_cart.id,
-            'version', v_cart.version,
-            'adjustments', v_adjustments,
-            'policy', p_policy);
+        -- the engine's answer, built by the same function
+        RETURN vete.store_merge_answer(v_cart.items, v_cart.id, v_cart.version, v_adjustments,
+                                       v_total_quantity, v_total, p_policy);
     END
     $$;
 

@@ -1,5 +1,6 @@
 -- vete.store_catalog (first in 011; the body 015 gave it).
 -- vete:requires store/store_line_id
+-- vete:requires store/store_product_offer
 
 CREATE OR REPLACE FUNCTION vete.store_catalog(p_tenant_id text, p_customer_id uuid, p_lines jsonb)
     RETURNS TABLE (ord bigint, line_id text, line_name text, line_price numeric, available int,
@@ -45,15 +46,7 @@ CREATE OR REPLACE FUNCTION vete.store_catalog(p_tenant_id text, p_customer_id uu
         ) l
         -- LATERAL ... LIMIT 1: one primary-key probe per line, whatever the catalog's size
         -- (a join here would let the planner scan the clinic's whole catalog).
-        LEFT JOIN LATERAL (
-            SELECT p.name, p.price,
-                   coalesce(greatest(i.stock_quantity - i.reserved_quantity, 0), 0) AS available
-            FROM public.store_products p
-            LEFT JOIN public.store_inventory i ON i.tenant_id = p.tenant_id AND i.product_id = p.id
-            WHERE p.tenant_id = p_tenant_id AND p.id = l.product_id
-              AND p.is_active AND p.deleted_at IS NULL
-            LIMIT 1
-        ) pr ON true
+        LEFT JOIN LATERAL vete.store_product_offer(p_tenant_id, l.product_id) pr ON true
         LEFT JOIN LATERAL (
             SELECT s.name, s.base_price, EXISTS (
                        SELECT 1 FROM public.pets pt
