@@ -26,7 +26,12 @@ BLOCKED_RANGE_WRONG = (
     " tstzrange(start_time, end_time + make_interval(mins => buffer_minutes), '[)')"
 )
 INVALID_INDEXES = "SELECT count(*) AS n FROM pg_index WHERE NOT indisvalid"
-NOT_VALIDATED = "SELECT count(*) AS n FROM pg_constraint WHERE NOT convalidated"
+#: adopt's own CHECK, validated by 005 (vete's 016 leaves its text bounds NOT VALID on
+#: purpose: validating them is table work for a later migration).
+NOT_VALIDATED = (
+    "SELECT count(*) AS n FROM pg_constraint WHERE NOT convalidated"
+    " AND conname = 'appointments_buffer_minutes_check'"
+)
 APPOINTMENTS = "SELECT count(*) AS n FROM public.appointments"
 RAISED = (
     "SELECT count(*) AS n FROM public.appointments WHERE reason = 'raced' AND status = 'cancelled'"

@@ -1,11 +1,17 @@
-"""After adopt, the original's other write paths cannot break vete's calendar: owners still
-INSERT appointments directly (the original's policy "Owners create appointments") and staff
-UPDATE them, racing vete's functions — no overlap, no deadlock, no raw error from vete.
+"""After adopt, the original's other write paths cannot break vete's calendar.
+
+An owner's direct INSERT through the original's policy ("Owners create appointments") is
+refused by vete's grants (migration 017, applied by adopt: writes by clients go through
+vete's functions, which enforce the service's duration and the booking horizon, issue 13);
+what still writes the table directly is the original's server side, as service_role,
+which row-level security does not stop. Both race vete's functions here — no overlap, no
+deadlock, no raw error from vete.
 
 Each round 32 clients are released together (vete.proof.harness.Crowd, a barrier) on one
-vet's calendar: half book through vete's book_appointment_atomic, half INSERT as the pet's
-owner (SET ROLE authenticated with the owner's JWT claims) at start times 0, 10 or 20
-minutes apart, so their 30-minute ranges overlap each other and vete's. Then, on the
+vet's calendar: half book through vete's book_appointment_atomic, a quarter INSERT as the
+pet's owner (SET ROLE authenticated with the owner's JWT claims), a quarter INSERT as
+service_role, at start times 0, 10 or 20 minutes apart, so their 30-minute ranges overlap
+each other and vete's. Then, on the
 same calendar, staff UPDATEs moving appointments race vete's reschedule of the same rows
 and vete's bookings of the slot they move to.
 Counted afterwards by an independent query: overlapping active pairs of the vet.
@@ -51,10 +57,13 @@ def adopted_url(database_factory: Callable[..., str]) -> str:
     return url
 
 
-def direct_insert(conn: psycopg.Connection[Any], start: dt.datetime) -> dict[str, Any]:
-    """What the original's app does for an owner: INSERT through its RLS policy."""
+def direct_insert(
+    conn: psycopg.Connection[Any], start: dt.datetime, role: str = "service_role"
+) -> dict[str, Any]:
+    """What the original's app does for an owner: INSERT the row itself, from its server
+    (service_role) or from the owner's session (authenticated, through its RLS policy)."""
     with conn.transaction():
-        act_as(conn, user_id=OWNER, role="authenticated")
+        act_as(conn, user_id=OWNER, role=role)
         conn.execute(
             "INSERT INTO public.appointments (tenant_id, pet_id, service_id, vet_id, start_time,"
             " end_time, duration_minutes, reason, created_by)"
@@ -71,7 +80,7 @@ def outcomes(calls: list[Call], kinds: list[str]) -> Counter[str]:
 def test_vete_bookings_and_owners_direct_inserts_never_overlap_or_deadlock(
     adopted_url: str,
 ) -> None:
-    kinds = ["vete" if i % 2 == 0 else "direct" for i in range(CLIENTS)]
+    kinds = ["vete", "owner", "vete", "direct"] * (CLIENTS // 4)
     seen: Counter[str] = Counter()
 
     def action(i: int, conn: psycopg.Connection[Any], start: dt.datetime) -> Any:
@@ -79,7 +88,8 @@ def test_vete_bookings_and_owners_direct_inserts_never_overlap_or_deadlock(
             args = {"t": "adris", "pet": PET, "svc": SERVICE, "vet": VET, "start": start,
                     "by": None}  # fmt: skip
             return rpc(conn, ADMIN, BOOK, args)
-        return direct_insert(conn, start + dt.timedelta(minutes=10 * (i % 3)))
+        role = "authenticated" if kinds[i] == "owner" else "service_role"
+        return direct_insert(conn, start + dt.timedelta(minutes=10 * (i % 3)), role)
 
     with Crowd(adopted_url, CLIENTS) as crowd:
         for round_no in range(ROUNDS):
@@ -90,16 +100,20 @@ def test_vete_bookings_and_owners_direct_inserts_never_overlap_or_deadlock(
     allowed = {
         "vete: success", "vete: SLOT_UNAVAILABLE",
         "direct: success", "direct: raised 23P01",  # the trigger's or the constraint's refusal
+        "direct: raised 40001",  # the vet stayed busy past the trigger's 2 s: retry
+        "owner: raised 42501",  # vete's grants: an owner books through vete's functions
     }  # fmt: skip
     assert set(seen) <= allowed, seen
+    assert seen["owner: raised 42501"] == ROUNDS * CLIENTS // 4
     assert rows(adopted_url, OVERLAPS, VET)[0]["n"] == 0
 
 
 def test_staff_updates_racing_vete_reschedules_never_overlap_or_deadlock(
     adopted_url: str,
 ) -> None:
-    """Staff move appointments directly (the original's "Staff manage appointments") while
-    vete reschedules the same ones: each pair of clients fights over one row and one slot."""
+    """The original's server moves appointments directly (service_role; a staff member's own
+    session may no longer UPDATE the table after vete's grants) while vete reschedules the
+    same ones: each pair of clients fights over one row and one slot."""
     pairs = CLIENTS // 2
     seen: Counter[str] = Counter()
 
@@ -134,7 +148,7 @@ def test_staff_updates_racing_vete_reschedules_never_overlap_or_deadlock(
                 {"a": appointment, "s": target, "u": ADMIN},
             )  # fmt: skip
         with conn.transaction():
-            act_as(conn, user_id=ADMIN, role="authenticated")
+            act_as(conn, user_id=ADMIN, role="service_role")
             conn.execute(
                 "UPDATE public.appointments SET start_time = %s, end_time = %s,"
                 " duration_minutes = 15 WHERE id = %s",
@@ -161,7 +175,7 @@ def test_staff_updates_racing_vete_reschedules_never_overlap_or_deadlock(
 
 
 def test_a_booking_that_meets_23p01_answers_slot_unavailable(adopted_url: str) -> None:
-    """A REPEATABLE READ caller's snapshot predates an owner's direct INSERT: vete's check
+    """A REPEATABLE READ caller's snapshot predates a direct INSERT: vete's check
     and the original trigger's both miss it, the database refuses the row with 23P01, and
     the caller is told SLOT_UNAVAILABLE, not the raw error."""
     start = future_weekday(90, 11)
@@ -201,3 +215,22 @@ def test_a_repeatable_read_booking_of_a_free_slot_is_refused_not_raised(adopted_
         VET, start,
     )  # fmt: skip
     assert found[0]["n"] == 1
+
+
+def test_the_trigger_takes_the_very_lock_vete_lock_vet_takes(adopted_url: str) -> None:
+    """The direct-write trigger (adopt 004's vete.vet_lock_key) and vete's own functions
+    (the definition booking/lock_vet) serialize on one advisory lock per vet: were the two
+    keys to drift apart, a direct INSERT and a vete booking would no longer wait for each
+    other."""
+    with psycopg.connect(adopted_url) as conn:
+        key = conn.execute("SELECT vete.vet_lock_key('adris', %s)", [VET]).fetchone()
+        assert key is not None
+        conn.execute("SELECT vete.lock_vet('adris', %s)", [VET])
+        held = conn.execute(
+            "SELECT count(*) FROM pg_locks l WHERE l.pid = pg_backend_pid()"
+            " AND l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+            " AND l.classid = ((%s::bigint >> 32) & 4294967295)::oid"
+            " AND l.objid = (%s::bigint & 4294967295)::oid",
+            [key[0], key[0]],
+        ).fetchone()
+        assert held == (1,)

@@ -10,6 +10,7 @@ outside, so it is made by removing the baseline an adopt wrote (what that kill l
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -22,6 +23,12 @@ import pytest
 
 from tests.adopt.conftest import data_checksums, original_columns, rows, run_adopt
 from vete.deploy.adopt_set import ADOPT_SET
+from vete.deploy.source import vete_source
+
+#: The module, not the function ``vete.deploy.adopt`` that the package exports.
+adopt_module = importlib.import_module("vete.deploy.adopt")
+#: The baseline (001-013) and vete's later migrations, which adopt applies after it.
+VETE_MIGRATIONS = len(vete_source().load().migrations)
 
 RESOLVED = frozenset(
     {"d0000000-0000-4000-8000-000000000002", "f0000000-0000-4000-8000-000000000010"}
@@ -94,18 +101,30 @@ def test_a_kill_in_the_migrations_phase_is_completed_by_the_next_adopt(original_
     report = run_adopt(original_url, resolve=True)
     assert [a["version"] for a in report.applied] == [7]
     assert report.baseline == list(range(1, 14))
-    assert adopt_history(original_url) == {ADOPT_SET: 7, "vete": 13}
+    assert adopt_history(original_url) == {ADOPT_SET: 7, "vete": VETE_MIGRATIONS}
     assert data_checksums(original_url, columns, RESOLVED) == before
     resolved = rows(original_url, "SELECT row_id::text AS id FROM vete.adopt_resolutions")
     assert {r["id"] for r in resolved} == RESOLVED  # resolved once, by the killed run
     assert run_adopt(original_url, resolve=True).recognised["kind"] == "adopted"
 
 
-def test_a_kill_before_the_baseline_is_completed_by_the_next_adopt(original_url: str) -> None:
-    run_adopt(original_url, resolve=True)
-    rows(original_url, "DELETE FROM vete.schema_migrations WHERE migration_set = 'vete'")
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, and the open transaction rolls back."""
+
+
+def test_a_kill_before_the_baseline_is_completed_by_the_next_adopt(
+    original_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def killed(_conn: object) -> list[int]:
+        raise Killed
+
+    with monkeypatch.context() as patched:
+        patched.setattr(adopt_module, "record_baseline", killed)
+        with pytest.raises(Killed):
+            run_adopt(original_url, resolve=True)
+    assert adopt_history(original_url) == {ADOPT_SET: 7}
     again = run_adopt(original_url, resolve=True)
     assert again.recognised["kind"] == "original"
     assert again.applied == []
     assert again.baseline == list(range(1, 14))
-    assert adopt_history(original_url) == {ADOPT_SET: 7, "vete": 13}
+    assert adopt_history(original_url) == {ADOPT_SET: 7, "vete": VETE_MIGRATIONS}
