@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias="VETE_DATA_DIR")
     test_database_url: str | None = Field(default=None, validation_alias="VETE_TEST_DATABASE_URL")
+    #: A server to prove backups on by restoring them (a scratch database is created and
+    #: dropped there); unset: the embedded server, or a throwaway cluster of the target's
+    #: own PostgreSQL version when the backup needs extensions the embedded one lacks.
+    restore_url: str | None = Field(default=None, validation_alias="VETE_RESTORE_URL")
     connect_timeout_s: int = Field(default=10, validation_alias="VETE_CONNECT_TIMEOUT")
     #: The HS256 secret tokens are signed with; unset: the one kept in the data directory.
     jwt_secret: str | None = Field(default=None, validation_alias="VETE_JWT_SECRET")

@@ -16,7 +16,8 @@ from vete.deploy.adopt import AdoptOptions, AdoptReport, adopt
 FIXTURES = Path(__file__).parent / "fixtures"
 ORIGINAL_TABLES = (
     "tenants", "profiles", "pets", "services", "appointments", "staff_schedules",
-    "staff_time_off", "store_products", "store_inventory", "store_carts",
+    "staff_time_off", "store_products", "store_inventory", "clinic_product_assignments",
+    "store_carts",
 )  # fmt: skip
 THE_THREE = ("book_appointment_atomic", "reschedule_appointment_atomic", "merge_cart_atomic")
 
@@ -85,3 +86,17 @@ def function_definitions(url: str) -> dict[str, str]:
             list(THE_THREE),
         )
     }
+
+
+def policies_and_triggers(url: str) -> list[dict[str, Any]]:
+    """Every row-level security policy and user trigger on schema public, as defined."""
+    return rows(
+        url,
+        "SELECT 'policy' AS kind, tablename::text AS on_table, policyname::text AS name,"
+        " concat_ws(' | ', cmd, roles::text, qual, with_check) AS definition"
+        " FROM pg_policies WHERE schemaname = 'public'"
+        " UNION ALL SELECT 'trigger', c.relname::text, t.tgname::text, pg_get_triggerdef(t.oid)"
+        " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        " WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal"
+        " ORDER BY 1, 2, 3",
+    )

@@ -24,7 +24,8 @@ from tests.adopt.conftest import (
 )
 from tests.booking.race import race
 from tests.deploy.conftest import schema_fingerprint
-from vete.deploy.adopt import AdoptReport
+from vete.deploy.adopt import AdoptOptions, AdoptReport, adopt
+from vete.errors import AdoptConflicts
 from vete.session import act_as
 
 CANCELLED = "d0000000-0000-4000-8000-000000000002"
@@ -40,17 +41,39 @@ ASUNCION = dt.timezone(dt.timedelta(hours=-3))  # no DST in Paraguay since 2024
 
 @pytest.fixture(scope="module")
 def adopted(
-    database_factory: Callable[..., str],
+    database_factory: Callable[..., str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, AdoptReport, dict[str, Any]]]:
+    """The original adopted with default flags (backup proven by a restore): first refused
+    for its conflicting rows, then adopted with --resolve."""
     url = load_original(database_factory(empty=True))
     columns = original_columns(url)
     before = {
         "columns": columns,
         "data": data_checksums(url, columns, frozenset({CANCELLED, MERGED_CART})),
+        "all": data_checksums(url, columns),
         "cancelled": rows(url, "SELECT * FROM public.appointments WHERE id = %s", CANCELLED)[0],
         "cart": rows(url, "SELECT * FROM public.store_carts WHERE id = %s", MERGED_CART)[0],
     }
-    return url, run_adopt(url, resolve=True), before
+    backups = tmp_path_factory.mktemp("backups")
+    with pytest.raises(AdoptConflicts) as refused:
+        adopt(url, AdoptOptions(backup_dir=backups), lambda _: None)
+    before["refused"] = str(refused.value)
+    before["after_refusal"] = data_checksums(url, columns)
+    report = adopt(url, AdoptOptions(resolve=True, backup_dir=backups), lambda _: None)
+    return url, report, before
+
+
+def test_conflicts_are_reported_first_and_nothing_changes_until_resolve(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    _, report, before = adopted
+    assert CANCELLED in before["refused"]
+    assert KEPT in before["refused"]
+    assert MERGED_CART in before["refused"]
+    assert before["after_refusal"] == before["all"]
+    assert report.backup is not None
+    assert report.backup["check"] == "restore"
+    assert report.backup["proven_on"]  # which server restored it: test_backup_proof
 
 
 def test_no_row_of_the_original_is_lost(adopted: tuple[str, AdoptReport, dict[str, Any]]) -> None:
@@ -212,6 +235,125 @@ def test_32_clients_racing_for_one_slot_book_it_once(
     race(url, clients=32, rounds=len(slots), setup=lambda r: slots[r], action=action, check=check)
 
 
+DIRECT_INSERT = (
+    "INSERT INTO public.appointments (tenant_id, pet_id, service_id, vet_id, start_time,"
+    " end_time, duration_minutes, status) VALUES ('adris', %(pet)s, %(svc)s, %(vet)s, %(start)s,"
+    " %(start)s + interval '30 minutes', 30, 'scheduled') RETURNING id"
+)
+MOVE_INTO = (
+    "UPDATE public.appointments SET start_time = %(start)s,"
+    " end_time = %(start)s + interval '30 minutes' WHERE id = %(id)s RETURNING id"
+)
+
+
+def test_bookings_direct_inserts_and_updates_racing_for_one_slot_leave_one(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    """The adopted table has no exclusion constraint (docs/adopt.md, "At size"): its trigger
+    must hold against vete's bookings, the original's direct INSERTs and staff UPDATEs at
+    once, without a deadlock."""
+    url, _, _ = adopted
+    slots = [future_weekday(40, 9 + r // 2, 30 * (r % 2)) for r in range(10)]
+    movers = range(24, 32)  # clients that move an appointment of their own into the slot
+
+    def setup(r: int) -> tuple[dt.datetime, dict[int, str]]:
+        own: dict[int, str] = {}
+        with psycopg.connect(url, autocommit=True) as conn:
+            for i in movers:  # each mover's appointment waits at an hour of its own
+                start = future_weekday(200 + 7 * r, 8 + i - 24)
+                args = {"pet": PET, "svc": SERVICE, "vet": VET, "start": start}
+                own[i] = conn.execute(DIRECT_INSERT, args).fetchone()[0]  # type: ignore[index]
+        return slots[r], own
+
+    def action(
+        i: int, conn: psycopg.Connection[Any], ctx: tuple[dt.datetime, dict[int, str]]
+    ) -> Any:
+        start, own = ctx
+        if i < 12:
+            args = {
+                "t": "adris",
+                "pet": PET,
+                "svc": SERVICE,
+                "vet": VET,
+                "start": start,
+                "by": None,
+            }
+            return rpc(conn, ADMIN, BOOK, args)
+        with conn.transaction():
+            if i in own:
+                return conn.execute(MOVE_INTO, {"start": start, "id": own[i]}).fetchone()
+            args = {"pet": PET, "svc": SERVICE, "vet": VET, "start": start}
+            return conn.execute(DIRECT_INSERT, args).fetchone()
+
+    def check(_: int, ctx: tuple[dt.datetime, dict[int, str]], results: list[Any]) -> None:
+        start, _own = ctx
+        won = [r for r in results if isinstance(r, dict) and (r.get("success") or "id" in r)]
+        lost = sorted(
+            {
+                r["error"] if isinstance(r, dict) else type(r).__name__
+                for r in results
+                if r not in won
+            }
+        )
+        assert len(won) == 1, lost
+        assert set(lost) <= {"SLOT_UNAVAILABLE", "ExclusionViolation"}, lost
+        held = rows(
+            url,
+            "SELECT count(*) AS n FROM public.appointments WHERE vet_id = %s"
+            " AND start_time < %s + interval '30 minutes' AND end_time > %s"
+            " AND status NOT IN ('cancelled', 'no_show') AND deleted_at IS NULL",
+            VET,
+            start,
+            start,
+        )
+        assert held[0]["n"] == 1
+
+    race(url, clients=32, rounds=len(slots), setup=setup, action=action, check=check)
+
+
+RESCHEDULE = (
+    "SELECT public.reschedule_appointment_atomic(p_appointment_id => %(a)s,"
+    " p_new_start_time => %(s)s, p_user_id => %(u)s, p_is_staff => true) AS r"
+)
+
+
+def test_a_staff_update_and_a_vete_reschedule_of_one_appointment_do_not_deadlock(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    """vete's reschedule takes the vet's lock, then the row; a direct UPDATE holds the row
+    when the trigger wants the vet's lock: the trigger never queues for it, so neither side
+    sees a deadlock (the UPDATE may be told to retry)."""
+    url, _, _ = adopted
+
+    def setup(r: int) -> tuple[str, dt.datetime, dt.datetime]:
+        start = future_weekday(300 + 7 * r, 9)
+        with psycopg.connect(url, autocommit=True) as conn:
+            args = {"pet": PET, "svc": SERVICE, "vet": VET, "start": start}
+            made = conn.execute(DIRECT_INSERT, args).fetchone()[0]  # type: ignore[index]
+        return str(made), start + dt.timedelta(hours=1), start + dt.timedelta(hours=2)
+
+    def action(
+        i: int, conn: psycopg.Connection[Any], ctx: tuple[str, dt.datetime, dt.datetime]
+    ) -> Any:
+        made, by_vete, by_hand = ctx
+        if i % 2 == 0:
+            return rpc(conn, ADMIN, RESCHEDULE, {"a": made, "s": by_vete, "u": ADMIN})
+        with conn.transaction():
+            return conn.execute(MOVE_INTO, {"start": by_hand, "id": made}).fetchone()
+
+    def check(_: int, ctx: tuple[str, dt.datetime, dt.datetime], results: list[Any]) -> None:
+        vete_side = [r for i, r in enumerate(results) if i % 2 == 0]
+        by_hand = [r for i, r in enumerate(results) if i % 2 == 1]
+        assert all(isinstance(r, dict) and ("success" in r) for r in vete_side), vete_side
+        assert not [
+            r
+            for r in by_hand
+            if isinstance(r, Exception) and not isinstance(r, psycopg.errors.SerializationFailure)
+        ], by_hand
+
+    race(url, clients=4, rounds=12, setup=setup, action=action, check=check)
+
+
 def test_8_devices_merging_a_first_cart_lose_nothing(
     adopted: tuple[str, AdoptReport, dict[str, Any]],
 ) -> None:
@@ -270,3 +412,62 @@ def test_adopting_again_changes_nothing(adopted: tuple[str, AdoptReport, dict[st
     assert schema_fingerprint(url) == schema
     assert rows(url, "SELECT count(*) AS n FROM vete.schema_migrations") == history
     assert data_checksums(url, before["columns"]) == data
+
+
+def carlos_merges(url: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    carlos = "a0000000-0000-4000-8000-000000000011"
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        answer: dict[str, Any] = rpc(
+            conn,
+            carlos,
+            "SELECT public.merge_cart_atomic(p_customer_id => %(c)s, p_tenant_id => 'adris',"
+            " p_new_items => %(i)s) AS r",
+            {"c": carlos, "i": json.dumps(items)},
+        )
+    return answer
+
+
+def test_a_clinics_own_products_and_services_cost_the_originals_prices(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    """Its migration 083: a product of the clinic costs coalesce(sale_price, base_price), a
+    service services.base_price; the price the client sends is ignored."""
+    url, _, _ = adopted
+    food, collar = "e0000000-0000-4000-8000-000000000001", "e0000000-0000-4000-8000-000000000002"
+    service_line = f"{SERVICE}-b0000000-0000-4000-8000-000000000011-std"
+    merged = carlos_merges(
+        url,
+        [
+            {"id": food, "type": "product", "price": 1, "quantity": 1},
+            {"id": collar, "type": "product", "price": 1, "quantity": 1},
+            {"id": service_line, "type": "service", "price": 1, "quantity": 1},
+        ],
+    )
+    assert merged["success"], merged
+    prices = {i["id"]: i["price"] for i in merged["items"]}
+    assert prices == {food: 85000, collar: 60000, service_line: 150000}  # base, sale, service
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 17, part left: vete's store reads products of the clinic only (tenant_id ="
+    " clinic); global products (tenant_id NULL) priced per clinic by clinic_product_assignments"
+    " are not sold on an adopted database yet (docs/adopt.md, Prices)",
+)
+def test_global_products_cost_the_clinics_assignment_price_else_their_own(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    url, _, _ = adopted
+    pipette, shampoo = (
+        "e0000000-0000-4000-8000-000000000091",
+        "e0000000-0000-4000-8000-000000000092",
+    )
+    merged = carlos_merges(
+        url,
+        [
+            {"id": pipette, "type": "product", "quantity": 1},
+            {"id": shampoo, "type": "product", "quantity": 1},
+        ],
+    )
+    prices = {i["id"]: i["price"] for i in merged.get("items", [])}
+    assert prices == {pipette: 42000, shampoo: 30000}  # the assignment's; the catalog's

@@ -60,6 +60,9 @@ def test_a_database_that_is_not_the_original_is_refused(
     with pytest.raises(AdoptRefused, match="neither empty nor the original") as caught:
         run_adopt(url)
     assert "table public.appointments is missing" in str(caught.value)
+    assert "It has: found 0 of the original's 8 tables, 1 other table(s) in public (invoices)" in (
+        str(caught.value)
+    )
     assert rows(url, "SELECT to_regclass('vete.schema_migrations') AS t")[0]["t"] is None
 
 
@@ -69,6 +72,26 @@ def test_the_original_without_its_functions_is_refused_naming_them(
     rows(original_url, "DROP FUNCTION public.merge_cart_atomic(uuid, text, jsonb)")
     with pytest.raises(AdoptRefused, match=r"function public\.merge_cart_atomic is missing"):
         run_adopt(original_url)
+
+
+def test_only_the_columns_vete_reads_are_required(original_url: str) -> None:
+    """The original has no store_products.price (base_price, sale_price): it is recognised.
+    Without a column vete does read, it is refused, naming that column and what was found."""
+    assert "price" not in {
+        r["column_name"]
+        for r in rows(
+            original_url,
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'store_products'",
+        )
+    }
+    rows(original_url, "ALTER TABLE public.store_products DROP COLUMN sale_price")
+    with pytest.raises(AdoptRefused) as caught:
+        run_adopt(original_url)
+    message = str(caught.value)
+    assert "column public.store_products.sale_price is missing" in message
+    assert "found 8 of the original's 8 tables" in message
+    assert "3 of its 3 functions" in message
 
 
 def test_a_vete_database_is_left_alone(database_factory: Callable[..., str]) -> None:
@@ -111,6 +134,6 @@ def test_cli_backs_up_rehearses_and_adopts(original_url: str, tmp_path: Path) ->
     payload = json.loads(result.stdout)
     assert payload["rehearsed"]
     assert Path(payload["backup"]["path"]).parent == tmp_path
-    assert [a["version"] for a in payload["applied"]] == [1, 2, 3, 4, 5]
+    assert [a["version"] for a in payload["applied"]] == [1, 2, 3, 4, 5, 6, 7]
     events = rows(original_url, "SELECT kind FROM vete.deploy_events ORDER BY id")
     assert events[0]["kind"] == "backup"

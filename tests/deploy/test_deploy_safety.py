@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.deploy.conftest import Write, deploy, query, schema_fingerprint
+from vete.deploy import Timeouts
 from vete.errors import ChecksumMismatch, DeployError, MigrationFileError, VerifyFailed
 
 # The original platform's bug: valid to create, fails on every call.
@@ -197,7 +201,7 @@ def test_failed_concurrent_build_is_reported_and_not_recorded(
         "-- vete:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY pets_chip_key ON pets (chip);\n",
     )
     with pytest.raises(
-        DeployError, match="statement 1 .*left invalid indexes pets_chip_key: drop them"
+        DeployError, match="statement 1 .*left invalid indexes pets_chip_key: the next deploy drops"
     ):
         deploy(fresh_url, folder)
     # PostgreSQL leaves the half-built index behind, invalid; history does not claim 002.
@@ -205,3 +209,44 @@ def test_failed_concurrent_build_is_reported_and_not_recorded(
         fresh_url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'pets_chip_key'::regclass"
     ) == [{"indisvalid": False}]
     assert query(fresh_url, "SELECT max(version) AS v FROM vete.schema_migrations") == [{"v": 1}]
+    # The cause fixed, the next deploy drops the leftover (as after a killed build) and
+    # builds the index again.
+    query(fresh_url, "UPDATE pets SET chip = 'A2' WHERE ctid = (SELECT min(ctid) FROM pets)")
+    assert [a["version"] for a in deploy(fresh_url, folder).applied] == [2]
+    assert query(
+        fresh_url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'pets_chip_key'::regclass"
+    ) == [{"indisvalid": True}]
+
+
+def _hold_access_share(url: str, seconds: float) -> threading.Thread:
+    """Another session reads pets in a transaction that stays open for ``seconds``."""
+    ready = threading.Event()
+
+    def hold() -> None:
+        with psycopg.connect(url) as conn:
+            conn.execute("LOCK pets IN ACCESS SHARE MODE")
+            ready.set()
+            time.sleep(seconds)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    ready.wait(10)
+    return thread
+
+
+def test_a_migration_that_cannot_get_its_lock_in_time_rolls_back_and_tries_again(
+    fresh_url: str, migrations: Write
+) -> None:
+    folder = migrations("001_pets.sql", "CREATE TABLE pets (chip text);")
+    deploy(fresh_url, folder)
+    migrations("002_name.sql", "ALTER TABLE pets ADD COLUMN name text;")
+    short = Timeouts(lock_timeout="100ms", lock_retries=0)
+    holder = _hold_access_share(fresh_url, 1.5)
+    with pytest.raises(DeployError, match="lock timeout"):
+        deploy(fresh_url, folder, timeouts=short)
+    # Retried: each try waits 100 ms at most (so would the statements queued behind it),
+    # and one of them comes after the reader's transaction ends.
+    retried = Timeouts(lock_timeout="100ms", lock_retries=40, retry_pause_s=0.1)
+    assert [a["version"] for a in deploy(fresh_url, folder, timeouts=retried).applied] == [2]
+    holder.join()
+    assert query(fresh_url, "SELECT count(*) AS n FROM vete.schema_migrations") == [{"n": 2}]

@@ -180,3 +180,70 @@ def test_vetes_own_migrations_declare_the_grants_of_what_they_create() -> None:
         if f.rule == "grants-not-declared"
     ]
     assert found == []
+
+
+def size_rules(folder_writer: Write, body: str) -> list[tuple[int, str]]:
+    folder = folder_writer("001_x.sql", body)
+    migration = load_migrations(folder).migrations[0]
+    return [
+        (f.line, f.rule)
+        for f in lint_migration(migration)
+        if f.source == "vete" and f.level == "warning" and f.rule != "grants-not-declared"
+    ]
+
+
+def test_statements_that_rewrite_or_long_lock_an_existing_table_are_named(
+    migrations: Write,
+) -> None:
+    """Adopt's old 003 (issue 17: 91.9 s of blocked reads and writes), and its kin."""
+    found = size_rules(
+        migrations,
+        "ALTER TABLE appointments ADD COLUMN buffer_minutes int NOT NULL DEFAULT 0\n"
+        "    CHECK (buffer_minutes BETWEEN 0 AND 240);\n"
+        "ALTER TABLE appointments ADD COLUMN blocked_range tstzrange\n"
+        "    GENERATED ALWAYS AS (tstzrange(start_time, end_time)) STORED;\n"
+        "ALTER TABLE appointments ADD CONSTRAINT x EXCLUDE USING gist (blocked_range WITH &&);\n"
+        "UPDATE appointments SET notes = '';\n"
+        "DELETE FROM appointments;\n"
+        "VACUUM FULL appointments;\n"
+        "CLUSTER appointments USING appointments_pkey;\n"
+        "ALTER TABLE appointments SET LOGGED;\n"
+        "LOCK TABLE appointments;\n",
+    )
+    assert found == [
+        (1, "column-check-scans-table"),
+        (3, "stored-generated-column"),
+        (5, "exclusion-constraint-locks-table"),
+        (6, "unbatched-backfill"),
+        (7, "unbatched-backfill"),
+        (8, "rewrites-table"),
+        (9, "rewrites-table"),
+        (10, "rewrites-table"),
+        (11, "lock-table"),
+    ]
+
+
+def test_the_same_statements_on_a_table_the_file_creates_are_fine(migrations: Write) -> None:
+    found = size_rules(
+        migrations,
+        "CREATE TABLE slots (r tstzrange, n int);\n"
+        "ALTER TABLE slots ADD COLUMN b int CHECK (b > 0);\n"
+        "ALTER TABLE slots ADD CONSTRAINT no_overlap EXCLUDE USING gist (r WITH &&);\n"
+        "UPDATE slots SET n = 0;\n"
+        "UPDATE appointments SET notes = '' WHERE id = '00000000-0000-0000-0000-000000000000';\n",
+    )
+    assert found == []
+
+
+def test_adopts_own_files_pass_the_rules_they_taught() -> None:
+    """The no-downtime 003-005 of the adopt set name no rewrite or long lock of appointments."""
+    from vete.deploy.adopt_set import load_adopt_set
+
+    files = [m for m in load_adopt_set().migrations if 3 <= m.version <= 5]
+    found = [
+        str(f)
+        for m in files
+        for f in lint_migration(m)
+        if f.source == "vete" and f.rule not in ("grants-not-declared",)
+    ]
+    assert found == []

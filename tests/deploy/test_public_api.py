@@ -11,6 +11,7 @@ import vete.cli
 import vete.deploy
 
 PUBLIC = [
+    "ADOPT_TIMEOUTS",
     "CHECKER_NO_SERVER",
     "AdoptOptions",
     "AdoptReport",

@@ -75,7 +75,7 @@ def test_every_function_view_trigger_and_policy_has_exactly_one_definition_file(
     outside = {
         f"{kind} {name}": files
         for (kind, name), files in creates().items()
-        if any("migrations/" in f for f in files)
+        if any(f.startswith("migrations/") for f in files)
         and (len(files) != 1 or "/definitions/" not in files[0])
     }
     stay = {k: v for k, v in outside.items() if k in STAY_IN_THEIR_MIGRATION}
@@ -141,3 +141,17 @@ def test_changing_a_function_body_is_a_diff_of_one_file(vete_url: str, tmp_path:
     assert [d["definition"] for d in report.definitions] == ["booking/text_too_long"]
     answer = query(vete_url, "SELECT vete.text_too_long('p_notes', repeat('x', 3000)) AS a")
     assert answer == [{"a": None}]
+
+
+def test_adopts_own_objects_are_each_created_in_one_adopt_file() -> None:
+    """Adopt's own functions and triggers (its backfill, the no-overlap guard of adopted
+    appointments, the original's derived price) exist only on adopted databases and are
+    bound to the tables adopt changes, so they live in the adopt file that needs them
+    (deploy/adopt_migrations/): each in exactly one file, none also defined by vete."""
+    adopts = {
+        f"{kind} {name}": files
+        for (kind, name), files in creates().items()
+        if any(f.startswith("deploy/adopt_migrations/") for f in files)
+    }
+    assert adopts, "adopt creates nothing?"
+    assert {k: v for k, v in adopts.items() if len(v) != 1} == {}

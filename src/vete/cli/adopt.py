@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,12 @@ def adopt(
     rehearse: bool = typer.Option(
         False, "--rehearse", help="Adopt a restored copy on the embedded server first."
     ),
-    lock_timeout: str = typer.Option("5s", "--lock-timeout", help="SET LOCAL lock_timeout."),
+    lock_timeout: str = typer.Option(
+        "200ms",
+        "--lock-timeout",
+        help="How long an ALTER may wait in the lock queue (the application's statements"
+        " wait behind it) before its migration rolls back and tries again, up to 50 times.",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Take over a live database of the original platform: check, back up, adopt, baseline.
@@ -48,7 +54,7 @@ def adopt(
         backup_check=backup_check(check),
         backup_dir=backup_dir,
         rehearse=rehearse,
-        timeouts=deployer.Timeouts(lock_timeout=lock_timeout),
+        timeouts=dataclasses.replace(deployer.ADOPT_TIMEOUTS, lock_timeout=lock_timeout),
         confirm=_confirm_on_terminal,
     )
 

@@ -84,9 +84,12 @@ class EmbeddedServer:
     recovers and starts it under an inter-process file lock.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, binaries: Path | None = None) -> None:
+        """``binaries``: another installation's bin directory (a throwaway cluster of the
+        machine's own PostgreSQL, :mod:`vete.deploy.restore_target`); default the package's."""
         self.data_dir = data_dir.expanduser().resolve()
-        self.pgdata = self.data_dir / f"pg{PG_MAJOR}"
+        self.binaries = binaries
+        self.pgdata = self.data_dir / (f"pg{PG_MAJOR}" if binaries is None else "pgdata")
         self.log_file = self.pgdata / "vete-server.log"
         self._lock = FileLock(str(self.data_dir / ".server.lock"))
         self._run_as = RUN_AS_USER if os.geteuid() == 0 else None
@@ -197,14 +200,16 @@ class EmbeddedServer:
         entry = ensure_user_exists(self._run_as)
         assert entry is not None, f"could not create system user {self._run_as}"
         ensure_prefix_permissions(self.pgdata)
+        os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
+        self.pgdata.chmod(0o700)
+        if self.binaries is not None:
+            return  # an installed PostgreSQL: readable by every user already
         binaries = bin_dir()
         ensure_prefix_permissions(binaries)
         readable = stat.S_IRGRP | stat.S_IROTH
         ensure_folder_permissions(binaries, readable | stat.S_IXGRP | stat.S_IXOTH)
         ensure_folder_permissions(binaries.parent / "lib", readable)
         ensure_folder_permissions(binaries.parent / "share", readable)
-        os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
-        self.pgdata.chmod(0o700)
 
     def _postmaster_pid(self) -> int | None:
         pidfile = self.pgdata / "postmaster.pid"
@@ -292,7 +297,7 @@ class EmbeddedServer:
 
     def _pg(self, program: str, *args: str) -> str:
         """Run one of the embedded binaries, as the server's user when we are root."""
-        cmd = [str(bin_dir() / program), *args]
+        cmd = [str((self.binaries or bin_dir()) / program), *args]
         env = {**os.environ, "LC_ALL": "C", "TZ": "UTC"}
         kwargs: dict[str, object] = {}
         if self._run_as is not None:

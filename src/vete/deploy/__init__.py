@@ -11,7 +11,7 @@ test_public_api.py`` pins ``__all__``, so widening the surface is a deliberate a
 
 from __future__ import annotations
 
-from vete.deploy.adopt import AdoptOptions, AdoptReport, adopt
+from vete.deploy.adopt import ADOPT_TIMEOUTS, AdoptOptions, AdoptReport, adopt
 from vete.deploy.apply import Timeouts, statements
 from vete.deploy.backup import Check, restore_into, sha256_of, take_backup
 from vete.deploy.files import MigrationSet
@@ -48,6 +48,7 @@ from vete.deploy.state import MigrationState, applied_rows, applied_rows_work, c
 history_events = _history.events
 
 __all__ = [
+    "ADOPT_TIMEOUTS",
     "CHECKER_NO_SERVER",
     "AdoptOptions",
     "AdoptReport",

@@ -20,6 +20,7 @@ The flow (docs/adopt.md):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -36,12 +37,19 @@ from vete.deploy import apply as applying
 from vete.deploy import backup as backups
 from vete.deploy.adopt_set import adopt_source, included_versions
 from vete.deploy.lock import deploy_lock
+from vete.deploy.lock_watch import LockWatch
 from vete.deploy.queries import history
 from vete.deploy.source import VETE_SET, vete_source
 from vete.deploy.state import applied_rows, compare
 from vete.errors import AdoptConflicts, AdoptRefused, TargetNotConfirmed
 
 Progress = Callable[[str], None]
+
+#: A live database: an ALTER waits at most 200 ms in the lock queue (and the application's
+#: statements queued behind it as long), then the migration rolls back and tries again.
+ADOPT_TIMEOUTS = applying.Timeouts(
+    lock_timeout="200ms", statement_timeout="30min", lock_retries=50, retry_pause_s=0.5
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ class AdoptOptions:
     backup_dir: Path | None = None
     rehearse: bool = False
     lock_wait_s: float = 0.0
-    timeouts: applying.Timeouts = field(default_factory=applying.Timeouts)
+    timeouts: applying.Timeouts = field(default_factory=lambda: ADOPT_TIMEOUTS)
     confirm: Callable[[Target], bool] | None = None
 
 
@@ -74,15 +82,36 @@ class AdoptReport:
     rehearsed: bool = False
     changed: bool = False
     duration_s: float = 0.0
+    phases: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
+class _Phases:
+    """Adopt's phases on the target: each one's duration and longest blocking lock, printed
+    as it ends and kept in the report (lock_watch.py says how locks are measured)."""
+
+    def __init__(self, watch: LockWatch | None, report: AdoptReport, progress: Progress) -> None:
+        self._watch, self._report, self._progress = watch, report, progress
+
+    def begin(self, name: str) -> None:
+        self.end()
+        if self._watch is not None:
+            self._watch.begin(name)
+
+    def end(self) -> None:
+        phase = self._watch.end() if self._watch is not None else None
+        if phase is not None:
+            self._report.phases.append(phase.as_json())
+            self._progress(f"phase {phase.line()}")
+
+
 def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
     """The whole flow; AdoptRefused / AdoptConflicts / a DeployError leave the target as it was."""
     started = time.perf_counter()
-    with connect(url, autocommit=True, application_name="vete adopt") as conn:
+    with contextlib.ExitStack() as stack:
+        conn = stack.enter_context(connect(url, autocommit=True, application_name="vete adopt"))
         target = describe_target(conn)
         progress(f"target {target.label()} (system {target.system_identifier})")
         if not target.is_local and not (
@@ -91,15 +120,20 @@ def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
             raise TargetNotConfirmed(
                 f"{target.label()} is not a local database: pass --yes to adopt it"
             )
+        report = AdoptReport(target=runner.target_json(target), recognised={})
+        phases = _Phases(
+            stack.enter_context(LockWatch(url, conn.info.backend_pid)), report, progress
+        )
+        phases.begin("check")
         found = adopt_checks.recognise(conn)
-        report = AdoptReport(target=runner.target_json(target), recognised=found.as_json())
+        report.recognised = found.as_json()
         if found.kind in ("adopted", "vete"):
             progress(f"nothing to adopt: {'; '.join(found.reasons)}")
             return report
         if found.kind == "unknown":
             raise AdoptRefused(
                 "this database is neither empty nor the original platform's, so vete will not"
-                " adopt it: " + "; ".join(found.reasons)
+                " adopt it: " + "; ".join(found.reasons) + f". It has: {found.found}"
             )
         if found.kind == "empty":
             progress("empty database: deploying vete's migrations")
@@ -111,6 +145,7 @@ def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
             runner.ensure_history(conn)
             if options.backup:
                 progress("backup")
+                phases.begin("backup")
                 report.backup = backups.take_backup(
                     url, directory=options.backup_dir, check=options.backup_check
                 ).as_json()
@@ -121,9 +156,11 @@ def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
                     )  # fmt: skip
             if options.rehearse:
                 progress("rehearse")
+                phases.begin("rehearse")
                 _rehearse(url, options, report.backup)
                 report.rehearsed = True
-            take_over(conn, options, report, progress)
+            take_over(conn, options, report, progress, phases)
+        phases.end()
     report.duration_s = round(time.perf_counter() - started, 3)
     return report
 
@@ -154,11 +191,17 @@ def _check_conflicts(
 
 
 def take_over(
-    conn: psycopg.Connection[Any], options: AdoptOptions, report: AdoptReport, progress: Progress
+    conn: psycopg.Connection[Any],
+    options: AdoptOptions,
+    report: AdoptReport,
+    progress: Progress,
+    phases: _Phases | None = None,
 ) -> None:
     """Steps 5 and 6 of the module docstring, on ``conn`` (the target or a rehearsal copy)."""
+    phases = phases or _Phases(None, report, progress)
     if report.conflicts and any(report.conflicts.values()):
         progress("resolve")
+        phases.begin("resolve")
         report.resolutions = adopt_checks.resolve(conn, str(uuid.uuid4())).as_json()
     source = adopt_source()
     mset = source.load()
@@ -169,9 +212,10 @@ def take_over(
         source=source,
         timeouts=options.timeouts,
         backup=report.backup,
-        progress=lambda step, m: progress(f"{step} {m.label}" if m else step),
+        progress=lambda step, m: _migration_step(step, m, phases, progress),
     ):
         report.applied.append(runner.applied_json(result))
+    phases.begin("working hours and baseline")
     with conn.transaction():
         report.default_hours = list(adopt_checks.resolutions.add_default_working_hours(conn))
         report.timezone_fallbacks = list(adopt_checks.resolutions.timezone_fallbacks(conn))
@@ -191,6 +235,12 @@ def take_over(
         report=later,
     )
     report.later, report.definitions = later.applied, later.definitions
+
+
+def _migration_step(step: str, migration: Any, phases: _Phases, progress: Progress) -> None:
+    if step == "apply" and migration is not None:
+        phases.begin(f"apply {migration.label}")
+    progress(f"{step} {migration.label}" if migration else step)
 
 
 def record_baseline(conn: psycopg.Connection[Any]) -> list[int]:
@@ -229,19 +279,19 @@ def record_baseline(conn: psycopg.Connection[Any]) -> list[int]:
 
 
 def _rehearse(url: str, options: AdoptOptions, backup: dict[str, Any] | None) -> None:
-    """The whole take-over on a restored copy on the embedded server first."""
+    """The whole take-over on a restored copy first (backup.restored_copy)."""
     from vete.errors import DeployError
 
-    dump = Path(backup["path"]) if backup else backups.take_backup(url, check="list").path
-    with backups.scratch_database(prefix="vete_adopt_rehearsal") as scratch_url:
-        backups.restore_into(Path(dump), scratch_url, clean=False)
-        with connect(scratch_url, autocommit=True) as scratch:
-            runner.ensure_history(scratch)
-            rehearsal = AdoptReport(target={}, recognised={})
-            _check_conflicts(scratch, rehearsal, options)
-            try:
-                take_over(scratch, options, rehearsal, lambda _: None)
-            except DeployError as exc:
-                raise DeployError(
-                    f"rehearsal on a restored copy failed, target untouched: {exc}"
-                ) from exc
+    with (
+        backups.restored_copy(url, backup, prefix="vete_adopt_rehearsal") as scratch_url,
+        connect(scratch_url, autocommit=True) as scratch,
+    ):
+        runner.ensure_history(scratch)
+        rehearsal = AdoptReport(target={}, recognised={})
+        _check_conflicts(scratch, rehearsal, options)
+        try:
+            take_over(scratch, options, rehearsal, lambda _: None)
+        except DeployError as exc:
+            raise DeployError(
+                f"rehearsal on a restored copy failed, target untouched: {exc}"
+            ) from exc

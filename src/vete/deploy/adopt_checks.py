@@ -16,7 +16,8 @@ from typing import Any
 import aiosql
 import psycopg
 
-from vete.deploy.adopt_set import ADOPT_SET, ORIGINAL_TABLES, load_adopt_set
+from vete.deploy import adopt_overlaps
+from vete.deploy.adopt_set import ADOPT_SET, ORIGINAL_TABLES, included_versions, load_adopt_set
 from vete.deploy.queries import history
 from vete.deploy.source import VETE_SET
 
@@ -30,10 +31,12 @@ ORIGINAL_FUNCTIONS = (
     "merge_cart_atomic",
 )
 
-#: The columns of the original's tables that vete's functions and adopt itself read.
+#: The columns of the original's tables that vete's functions and adopt itself read; no
+#: other column, table, trigger or policy of the original is required (or touched). Prices:
+#: vete reads store_products.price, which adopt derives from base_price and sale_price.
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     "tenants": ["id", "name", "settings"],
-    "profiles": ["id", "tenant_id", "role", "full_name", "deleted_at"],
+    "profiles": ["id", "tenant_id", "role", "full_name", "email", "phone", "deleted_at"],
     "pets": ["id", "tenant_id", "owner_id", "name", "deleted_at"],
     "services": [
         "id", "tenant_id", "name", "base_price", "duration_minutes", "buffer_minutes",
@@ -45,7 +48,9 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
         "checked_in_at", "started_at", "completed_at", "cancelled_at", "cancelled_by",
         "cancellation_reason", "deleted_at", "created_at", "updated_at",
     ],
-    "store_products": ["id", "tenant_id", "sku", "name", "price", "is_active", "deleted_at"],
+    "store_products": [
+        "id", "tenant_id", "name", "base_price", "sale_price", "is_active", "deleted_at",
+    ],
     "store_inventory": [
         "tenant_id", "product_id", "stock_quantity", "reserved_quantity", "updated_at",
     ],
@@ -62,9 +67,15 @@ class Recognition:
     reasons: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     adopt_applied: int = 0  # vete-adopt migrations already recorded (a resumed adopt)
+    found: str = ""  # what the database holds instead, for a refusal
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "reasons": list(self.reasons), "functions": list(self.functions)}
+        return {
+            "kind": self.kind,
+            "reasons": list(self.reasons),
+            "functions": list(self.functions),
+            "found": self.found,
+        }
 
 
 def recognise(conn: psycopg.Connection[Any]) -> Recognition:
@@ -72,8 +83,11 @@ def recognise(conn: psycopg.Connection[Any]) -> Recognition:
     if history.history_exists(conn):
         sets = {r["migration_set"]: r for r in checks.history_sets(conn)}
     adopted = int(sets.get(ADOPT_SET, {}).get("migrations", 0))
-    if adopted and adopted >= len(load_adopt_set().migrations):
-        return Recognition("adopted", ("every vete-adopt migration is recorded",))
+    baselined = int(sets.get(VETE_SET, {}).get("baselines", 0))
+    # Adopted only once its last transaction (the baseline) committed too: an adopt killed
+    # between its last migration and the baseline is resumed, not taken for finished.
+    if adopted >= len(load_adopt_set().migrations) and baselined >= len(included_versions()):
+        return Recognition("adopted", ("every vete-adopt migration and the baseline are recorded",))
     if VETE_SET in sets and not sets[VETE_SET]["baselines"]:
         return Recognition("vete", ("vete's migrations were deployed here: use `vete db deploy`",))
     tables = {r["name"] for r in checks.public_tables(conn)}
@@ -91,8 +105,23 @@ def recognise(conn: psycopg.Connection[Any]) -> Recognition:
     found = {s.split("(", 1)[0] for s in signatures}
     if not adopted:
         reasons += [f"function public.{f} is missing" for f in ORIGINAL_FUNCTIONS if f not in found]
-    kind = "unknown" if reasons else "original"
-    return Recognition(kind, tuple(reasons), tuple(signatures), adopted)
+    if not reasons:
+        return Recognition("original", (), tuple(signatures), adopted)
+    return Recognition("unknown", tuple(reasons), tuple(signatures), adopted, _found(tables, found))
+
+
+def _found(tables: set[str], functions: set[str]) -> str:
+    """What a refused database holds: which of the original's tables and functions, and the rest."""
+    theirs = sorted(tables & ORIGINAL_TABLES)
+    others = sorted(tables - ORIGINAL_TABLES)
+    shown = ", ".join(others[:8]) + (f" and {len(others) - 8} more" if len(others) > 8 else "")
+    return (
+        f"found {len(theirs)} of the original's {len(ORIGINAL_TABLES)} tables"
+        + (f" ({', '.join(theirs)})" if theirs else "")
+        + f", {len(others)} other table(s) in public"
+        + (f" ({shown})" if others else "")
+        + f", {len(functions)} of its {len(ORIGINAL_FUNCTIONS)} functions"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +170,7 @@ class Conflicts:
 def find_conflicts(conn: psycopg.Connection[Any]) -> Conflicts:
     """Read-only: overlapping active appointments, repeated cart lines, negative stock."""
     return Conflicts(
-        overlaps=tuple(checks.overlapping_appointments(conn)),
+        overlaps=adopt_overlaps.find_overlaps(conn),
         repeated_lines=tuple(checks.repeated_cart_lines(conn)),
         negative_stock=tuple(checks.negative_stock(conn)),
     )
@@ -171,7 +200,7 @@ def resolve(conn: psycopg.Connection[Any], run_id: str) -> Resolutions:
         resolutions.create_resolution_log(conn)
         return Resolutions(
             run_id=run_id,
-            cancelled=tuple(resolutions.cancel_later_overlaps(conn, run_id=run_id)),
+            cancelled=adopt_overlaps.cancel_later_overlaps(conn, run_id),
             merged_carts=tuple(resolutions.merge_repeated_cart_lines(conn, run_id=run_id)),
             zeroed_stock=tuple(resolutions.zero_negative_stock(conn, run_id=run_id)),
         )

@@ -34,15 +34,6 @@ from vete.migrations import MIGRATIONS_DIR
 
 ADOPT_SET = "vete-adopt"
 ADOPT_DIR = Path(__file__).parent / "adopt_migrations"
-#: The composed checksums databases adopted before vete's functions moved to definition
-#: files recorded (the spliced text then held them): those files are still applied there.
-COMPOSED_BEFORE_DEFINITIONS = {
-    1: "c3074b0af9b3817fac842185a71f729186084386e0d1d5b397a9a708296a3c38",
-    2: "596a747f35d940b6328730dff7e4e684822535d3355de524af1a5440b21cc5b7",
-    3: "ac78e3849f5f6e0aa15f376d8865fb612b9959ea6d3c652c91e2ac60900b673f",
-    4: "4ad365919ad29ef81186c19ae8fc3cd1b959792a7246a05ebfe0676a1316fc77",
-    5: "17094d0e3056fd029941667c97903abe4786913d0f5d61fc7c28ee5fa5385655",
-}
 INCLUDE_RE = re.compile(r"^--\s*adopt:include\s+(\d{3})\s*$", re.MULTILINE)
 
 #: The original platform's tables (docs/original.md): they exist, so vete's statements
@@ -151,12 +142,10 @@ def compose(migration: Migration) -> Migration:
     notices = migration.expect_notices + tuple(n for v in included for n in vete[v].expect_notices)
     revert = _expand(migration.revert_sql, "revert")[0] if migration.revert_sql else None
     verify = _expand(migration.verify_sql, "verify")[0] if migration.verify_sql else None
-    before = COMPOSED_BEFORE_DEFINITIONS.get(migration.version)
     return dataclasses.replace(
         migration,
         sql=text,
         checksum=checksum(text),
-        valid_checksums=migration.valid_checksums + ((before,) if before else ()),
         expect_notices=notices,
         revert_sql=revert,
         verify_sql=verify,

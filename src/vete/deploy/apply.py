@@ -14,7 +14,9 @@ The flow per transactional migration (docs/design.md, "The deployer", steps 5 an
 
 from __future__ import annotations
 
+import itertools
 import json
+import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,8 +36,17 @@ from vete.errors import DeployError, VerifyFailed
 
 @dataclass(frozen=True, slots=True)
 class Timeouts:
+    """``lock_retries``: how often a migration that hit ``lock_timeout`` is tried again.
+
+    A short ``lock_timeout`` bounds how long the statements queued behind a migration's
+    ALTER wait; retried a few times, it still gets its turn between the application's
+    transactions (adopt: 200 ms, 50 tries, docs/adopt.md).
+    """
+
     lock_timeout: str = "5s"
     statement_timeout: str = "5min"
+    lock_retries: int = 0
+    retry_pause_s: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +152,8 @@ def apply_migration(
     ``on_commit`` runs last inside the migration's transaction (events, Supabase history).
     """
     if migration.no_transaction:
+        # Not retried on a lock timeout: the file may have built half its indexes (it sets
+        # its own lock_timeout for what may wait long without blocking anyone).
         return _apply_outside_transaction(
             conn,
             migration,
@@ -149,23 +162,35 @@ def apply_migration(
             backup=backup,
             on_commit=on_commit,
         )
-    started = time.perf_counter()
-    with collecting_notices(conn) as notices, conn.transaction():
-        set_local_timeouts(conn, timeouts)
-        before = catalog.snapshot(conn)
-        _run_statements(conn, migration, notices)
-        file_notices = tuple(notices)
-        change = catalog.diff(before, catalog.snapshot(conn))
-        return _check_and_record(
-            conn,
-            migration,
-            migration_set=migration_set,
-            started=started,
-            notices=file_notices,
-            change=change,
-            backup=backup,
-            on_commit=on_commit,
-        )
+    for attempt in itertools.count():
+        started = time.perf_counter()
+        try:
+            with collecting_notices(conn) as notices, conn.transaction():
+                set_local_timeouts(conn, timeouts)
+                before = catalog.snapshot(conn)
+                _run_statements(conn, migration, notices)
+                file_notices = tuple(notices)
+                change = catalog.diff(before, catalog.snapshot(conn))
+                return _check_and_record(
+                    conn,
+                    migration,
+                    migration_set=migration_set,
+                    started=started,
+                    notices=file_notices,
+                    change=change,
+                    backup=backup,
+                    on_commit=on_commit,
+                )
+        except DeployError as exc:
+            if attempt >= timeouts.lock_retries or not _lock_timed_out(exc):
+                raise
+            # Rolled back: nothing held, the application runs on; try again a little later.
+            time.sleep(timeouts.retry_pause_s * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
+
+
+def _lock_timed_out(exc: BaseException) -> bool:
+    return isinstance(exc.__cause__, psycopg.errors.LockNotAvailable)
 
 
 @contextmanager
@@ -198,10 +223,13 @@ def _apply_outside_transaction(
     started = time.perf_counter()
     try:
         conn.execute(
-            sql.SQL("SET lock_timeout = {}; SET statement_timeout = {}").format(
-                sql.Literal(timeouts.lock_timeout), sql.Literal(timeouts.statement_timeout)
-            )
+            sql.SQL(
+                "SET lock_timeout = {}; SET statement_timeout = {};"
+                # killed mid-statement: the server stops within a second (see below)
+                " SET client_connection_check_interval = 1000"
+            ).format(sql.Literal(timeouts.lock_timeout), sql.Literal(timeouts.statement_timeout))
         )
+        drop_invalid_leftovers(conn, migration)
         invalid_before = {r["name"] for r in catalog_invalid_indexes(conn)}
         before = catalog.snapshot(conn)
         with collecting_notices(conn) as notices:
@@ -213,14 +241,17 @@ def _apply_outside_transaction(
         invalid = sorted({r["name"] for r in catalog_invalid_indexes(conn)} - invalid_before)
         if failure is not None or invalid:
             left = (
-                f"; it left invalid indexes {', '.join(invalid)}: drop them and deploy again"
+                f"; it left invalid indexes {', '.join(invalid)}: the next deploy drops"
+                " and builds them again"
                 if invalid
                 else ""
             )
             reason = str(failure) if failure else f"{migration.label}: a concurrent build failed"
             raise DeployError(reason + left) from failure
     finally:
-        conn.execute("RESET lock_timeout; RESET statement_timeout")
+        conn.execute(
+            "RESET lock_timeout; RESET statement_timeout; RESET client_connection_check_interval"
+        )
         conn.autocommit = was_autocommit
     change = catalog.diff(before, catalog.snapshot(conn))
     with conn.transaction():
@@ -234,6 +265,35 @@ def _apply_outside_transaction(
             backup=backup,
             on_commit=on_commit,
         )
+
+
+def concurrent_index_names(migration: Migration) -> list[str]:
+    """The indexes a file builds with CREATE INDEX CONCURRENTLY, schema-qualified."""
+    names = []
+    for _, text in statements(migration):
+        node = pglast.parse_sql(text)[0].stmt
+        if isinstance(node, pglast.ast.IndexStmt) and node.concurrent and node.idxname:
+            schema = (node.relation.schemaname if node.relation else None) or "public"
+            names.append(f"{schema}.{node.idxname}")
+    return names
+
+
+def drop_invalid_leftovers(conn: psycopg.Connection[Any], migration: Migration) -> list[str]:
+    """Drop the INVALID indexes an interrupted run of this file left (a killed concurrent build).
+
+    A build killed halfway leaves its index INVALID: it is not used, but still maintained on
+    every write, and the file's CREATE would fail on the name. Dropped concurrently, it goes
+    without blocking reads or writes; the file then builds it again.
+    """
+    wanted = concurrent_index_names(migration)
+    if not wanted:
+        return []
+    leftovers = [r["name"] for r in catalog_sql.invalid_indexes_named(conn, names=wanted)]
+    for name in leftovers:
+        conn.execute(sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(
+            sql.Identifier(*name.split(".", 1))
+        ))  # fmt: skip
+    return leftovers
 
 
 def set_local_timeouts(conn: psycopg.Connection[Any], timeouts: Timeouts) -> None:

@@ -1,9 +1,11 @@
 """Backups with pg_dump (custom format), proven by restoring them into a scratch database.
 
 The client tools come from the embedded server's package, so a backup needs nothing
-installed; pg_dump 18 dumps any server from 15 on. A backup is proven by ``pg_restore``
-into a scratch database on the embedded server (``check="restore"``), or only by
-``pg_restore --list`` reading the archive (``check="list"``).
+installed; pg_dump 18 dumps any server from 15 on (the target's own major version's tools
+are used when installed). A backup is proven by ``pg_restore`` into a scratch database
+(``check="restore"``) on a server that can load every extension the archive creates
+(:mod:`vete.deploy.restore_target` chooses it), or only by ``pg_restore --list`` reading
+the archive (``check="list"``).
 """
 
 from __future__ import annotations
@@ -14,23 +16,26 @@ import json
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import psycopg
-from psycopg import conninfo, sql
+from psycopg import conninfo
 
 from vete.config import get_settings
-from vete.db.embedded import ADMIN_DB, EmbeddedServer, bin_dir
+from vete.db.embedded import bin_dir
+from vete.deploy.restore_target import archive_extensions, scratch_database
 from vete.errors import BackupFailed
 
 Check = Literal["restore", "list", "none"]
 
-# Roles a Supabase dump refers to (policies, grants): present on the scratch server so a
-# restore can be checked there.
-_SUPABASE_ROLES = ("anon", "authenticated", "service_role")
+__all__ = [
+    "Backup", "Check", "prove_backup", "restore_into", "restored_copy", "scratch_database",
+    "take_backup",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,9 @@ class Backup:
     created_at: str
     check: str
     check_duration_s: float | None = None
+    #: the server the restore proof ran on, and the extensions the archive needed there
+    proven_on: str | None = None
+    extensions: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,12 +79,13 @@ def server_version_num(url: str) -> int:
         return conn.info.server_version
 
 
-def _run(cmd: list[str], *, what: str) -> None:
+def _run(cmd: list[str], *, what: str) -> str:
     env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
         lines = [ln for ln in (proc.stderr or proc.stdout).strip().splitlines() if ln.strip()]
         raise BackupFailed(f"{what} failed: {lines[-1] if lines else f'exit {proc.returncode}'}")
+    return proc.stdout
 
 
 def sha256_of(path: Path) -> str:
@@ -100,7 +109,8 @@ def take_backup(url: str, *, directory: Path | None = None, check: Check = "rest
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = directory / f"{dbname}-{stamp}.dump"
     started = time.perf_counter()
-    pg_dump = client_tool("pg_dump", server_version_num(url))
+    version = server_version_num(url)
+    pg_dump = client_tool("pg_dump", version)
     _run([pg_dump, "--format=custom", "--file", str(path), "--dbname", url], what="pg_dump")
     duration = time.perf_counter() - started
     backup = Backup(
@@ -114,26 +124,41 @@ def take_backup(url: str, *, directory: Path | None = None, check: Check = "rest
     )
     if check != "none":
         check_started = time.perf_counter()
-        prove_backup(path, check=check)
+        proven_on = prove_backup(path, check=check, major=version // 10000)
         backup = Backup(
             **{
                 **backup.as_json(),
                 "check_duration_s": round(time.perf_counter() - check_started, 3),
+                "proven_on": proven_on,
+                "extensions": tuple(sorted(archive_needs(path))),
             }
         )
     path.with_suffix(".json").write_text(json.dumps(backup.as_json(), indent=2))
     return backup
 
 
-def prove_backup(path: Path, *, check: Check = "restore") -> None:
-    """Raise BackupFailed unless the archive reads (``list``) or restores (``restore``)."""
+def prove_backup(path: Path, *, check: Check = "restore", major: int | None = None) -> str | None:
+    """Raise BackupFailed unless the archive reads (``list``) or restores (``restore``);
+    the server the restore ran on.
+
+    ``major``: the backed-up server's major version (where to restore, restore_target).
+    """
+    needs = archive_needs(path)
+    if check != "restore":
+        return None
+    with scratch_database(prefix="vete_restore_check", needs=needs, major=major) as scratch:
+        restore_into(path, scratch.url, clean=False)
+        return scratch.server
+
+
+def archive_needs(path: Path) -> frozenset[str]:
+    """Read the archive (``pg_restore --list``); the extensions a restore of it creates."""
     if not path.is_file():
         raise BackupFailed(f"{path}: no such backup file")
-    _run([client_tool("pg_restore"), "--list", str(path)], what=f"pg_restore --list {path.name}")
-    if check != "restore":
-        return
-    with scratch_database(prefix="vete_restore_check") as scratch_url:
-        restore_into(path, scratch_url, clean=False)
+    listing = _run(
+        [client_tool("pg_restore"), "--list", str(path)], what=f"pg_restore --list {path.name}"
+    )
+    return archive_extensions(listing)
 
 
 def restore_into(path: Path, url: str, *, clean: bool) -> None:
@@ -145,29 +170,13 @@ def restore_into(path: Path, url: str, *, clean: bool) -> None:
     _run([*cmd, str(path)], what=f"pg_restore of {path.name}")
 
 
-class scratch_database:
-    """A throwaway database on the embedded server, dropped on exit."""
-
-    def __init__(self, *, prefix: str) -> None:
-        self.server = EmbeddedServer(get_settings().data_dir)
-        self.name = f"{prefix}_{os.getpid()}_{time.monotonic_ns() % 10**9}"
-
-    def __enter__(self) -> str:
-        self.server.ensure_running()
-        with psycopg.connect(self.server.url(ADMIN_DB), autocommit=True) as conn:
-            for role in _SUPABASE_ROLES:
-                exists = conn.execute(
-                    "SELECT 1 FROM pg_roles WHERE rolname = %s", [role]
-                ).fetchone()
-                if exists is None:
-                    # Two proofs at once may both see it missing: the loser's error is moot.
-                    with contextlib.suppress(psycopg.errors.DuplicateObject):
-                        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
-        return self.server.url(self.name)
-
-    def __exit__(self, *exc: object) -> None:
-        with psycopg.connect(self.server.url(ADMIN_DB), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
-            )
+@contextlib.contextmanager
+def restored_copy(url: str, backup: dict[str, Any] | None, *, prefix: str) -> Iterator[str]:
+    """A scratch database holding a restore of the target at ``url`` (from ``backup``, else
+    from a new dump), on a server that can load the extensions it needs: rehearsals run here."""
+    dump = Path(backup["path"]) if backup else take_backup(url, check="list").path
+    needs = archive_needs(Path(dump))
+    major = server_version_num(url) // 10000
+    with scratch_database(prefix=prefix, needs=needs, major=major) as scratch:
+        restore_into(Path(dump), scratch.url, clean=False)
+        yield scratch.url

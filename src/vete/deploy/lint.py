@@ -1,4 +1,4 @@
-"""Lint pending migrations: squawk's rules plus four of vete's own.
+"""Lint pending migrations: squawk's rules plus vete's own.
 
 Dangerous DDL and missing timeouts come from squawk (the ``squawk-cli`` package), not from
 rules of our own. Statements are split and analysed with PostgreSQL's own parser
@@ -18,6 +18,8 @@ rules of our own. Statements are split and analysed with PostgreSQL's own parser
   ``vete.intended_grants``. On Supabase every new object in ``public`` starts with ALL for
   anon and authenticated (TRUNCATE included, which row-level security does not stop), and
   ``REVOKE … FROM PUBLIC`` alone leaves those grants in place.
+* rules for a large live table (warnings, :mod:`vete.deploy.lint_size`): statements that
+  rewrite an existing table or hold a strong lock on it for as long as its data takes.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pglast import ast, enums
 
 from vete.deploy.files import Migration
 from vete.deploy.lint_grants import undeclared_grants
+from vete.deploy.lint_size import size_findings
 
 # Rules left out on purpose: vete runs each file in one transaction, so re-runnable
 # statements buy nothing, and int versus bigint is a modelling choice, not a hazard.
@@ -213,6 +216,12 @@ def vete_rules(
 ) -> list[Finding]:
     """The rules squawk lacks; ``overloaded`` holds (schema, name) pairs of the target."""
     findings = grant_findings(migration, required=require_grants)
+    findings += [
+        Finding(migration.label, line, rule, "warning", message, "vete")
+        for line, rule, message in size_findings(
+            list(_statements(migration)), no_transaction=migration.no_transaction
+        )
+    ]
     overloaded_names = {name for _, name in overloaded}
     for line, text, stmt in _statements(migration):
         plpgsql_source: str | None = None

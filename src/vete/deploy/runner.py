@@ -435,31 +435,29 @@ def rehearse(
     options: DeployOptions,
     backup: dict[str, Any] | None,
 ) -> None:
-    """Apply ``pending`` to a restored copy of the target on the embedded server first."""
-    from pathlib import Path
-
-    dump = Path(backup["path"]) if backup else backups.take_backup(url, check="list").path
-    with backups.scratch_database(prefix="vete_rehearsal") as scratch_url:
-        backups.restore_into(Path(dump), scratch_url, clean=False)
-        with deploy_connection(scratch_url) as scratch:
-            ensure_history(scratch)
-            try:
-                apply_all(
-                    scratch,
-                    pending,
-                    source=source,
-                    timeouts=options.timeouts,
-                    backup=None,
-                    progress=lambda *_: None,
-                )
-                apply_definitions(
-                    scratch,
-                    source.load(),
-                    source=source,
-                    timeouts=options.timeouts,
-                    progress=lambda *_: None,
-                )
-            except DeployError as exc:
-                raise DeployError(
-                    f"rehearsal on a restored copy failed, target untouched: {exc}"
-                ) from exc
+    """Apply ``pending`` to a restored copy of the target first (backup.restored_copy)."""
+    with (
+        backups.restored_copy(url, backup, prefix="vete_rehearsal") as scratch_url,
+        deploy_connection(scratch_url) as scratch,
+    ):
+        ensure_history(scratch)
+        try:
+            apply_all(
+                scratch,
+                pending,
+                source=source,
+                timeouts=options.timeouts,
+                backup=None,
+                progress=lambda *_: None,
+            )
+            apply_definitions(
+                scratch,
+                source.load(),
+                source=source,
+                timeouts=options.timeouts,
+                progress=lambda *_: None,
+            )
+        except DeployError as exc:
+            raise DeployError(
+                f"rehearsal on a restored copy failed, target untouched: {exc}"
+            ) from exc

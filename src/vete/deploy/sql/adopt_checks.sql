@@ -35,23 +35,6 @@ FROM vete.schema_migrations
 GROUP BY 1
 ORDER BY 1;
 
--- name: overlapping_appointments()
--- Pairs of active appointments of one vet whose times overlap; "first" was created earlier.
-SELECT a.tenant_id, a.vet_id, v.full_name AS vet_name,
-       a.id AS first_id, a.start_time AS first_start, a.end_time AS first_end,
-       a.created_at AS first_created, a.status AS first_status,
-       b.id AS second_id, b.start_time AS second_start, b.end_time AS second_end,
-       b.created_at AS second_created, b.status AS second_status
-FROM public.appointments a
-JOIN public.appointments b
-  ON b.tenant_id = a.tenant_id AND b.vet_id = a.vet_id AND b.id <> a.id
- AND (a.created_at, a.id::text) < (b.created_at, b.id::text)
- AND a.start_time < b.end_time AND b.start_time < a.end_time
-LEFT JOIN public.profiles v ON v.id = a.vet_id AND v.tenant_id = a.tenant_id
-WHERE a.status NOT IN ('cancelled', 'no_show') AND a.deleted_at IS NULL
-  AND b.status NOT IN ('cancelled', 'no_show') AND b.deleted_at IS NULL
-ORDER BY a.tenant_id, a.vet_id, a.start_time, b.start_time;
-
 -- name: repeated_cart_lines()
 -- Carts in which one (id, type) appears on more than one line, with the quantities seen.
 -- Ids are compared as the uuids they spell (lower case, no braces or hyphens): "…c5b" and

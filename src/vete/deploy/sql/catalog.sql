@@ -51,6 +51,14 @@ SELECT i.indexrelid::regclass::text AS name
 FROM pg_index i
 WHERE NOT i.indisvalid;
 
+-- name: invalid_indexes_named(names)
+-- Of the named indexes (schema.name), those that exist and are INVALID.
+SELECT n.nspname || '.' || c.relname AS name
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT i.indisvalid AND n.nspname || '.' || c.relname = ANY (:names);
+
 -- name: function_overload_counts()
 -- How many overloads each user-visible function name has (for the lint's GRANT/DROP rule).
 SELECT n.nspname AS schema_name, p.proname AS function_name, count(*) AS overloads

@@ -4,8 +4,8 @@ WHERE oid IN ('public.vet_working_hours'::regclass, 'public.vet_time_off'::regcl
 DO $$
 BEGIN
     INSERT INTO public.tenants (id, name, timezone) VALUES ('vete-verify-002', 'verify', 'UTC');
-    INSERT INTO public.profiles (tenant_id, id, role, full_name)
-        VALUES ('vete-verify-002', '00000000-0000-0000-0000-000000000002', 'vet', 'verify');
+    INSERT INTO public.profiles (tenant_id, id, role, full_name, email)
+        VALUES ('vete-verify-002', '00000000-0000-0000-0000-000000000002', 'vet', 'verify', 'vet@verify.invalid');
     BEGIN
         INSERT INTO public.vet_working_hours (tenant_id, vet_id, weekday, starts_at, ends_at)
             VALUES ('vete-verify-002', '00000000-0000-0000-0000-000000000002', 1, '10:00', '09:00');

@@ -7,12 +7,13 @@ DECLARE
     v_service uuid;
 BEGIN
     INSERT INTO public.tenants (id, name, timezone) VALUES ('vete-verify-003', 'verify', 'UTC');
-    INSERT INTO public.profiles (tenant_id, id, role, full_name)
-        VALUES ('vete-verify-003', v_vet, 'vet', 'verify');
-    INSERT INTO public.pets (tenant_id, owner_id, name)
-        VALUES ('vete-verify-003', v_vet, 'verify') RETURNING id INTO v_pet;
-    INSERT INTO public.services (tenant_id, name) VALUES ('vete-verify-003', 'verify')
-        RETURNING id INTO v_service;
+    INSERT INTO public.profiles (tenant_id, id, role, full_name, email)
+        VALUES ('vete-verify-003', v_vet, 'vet', 'verify', 'vet@verify.invalid');
+    INSERT INTO public.pets (tenant_id, owner_id, name, species)
+        VALUES ('vete-verify-003', v_vet, 'verify', 'dog') RETURNING id INTO v_pet;
+    INSERT INTO public.services (tenant_id, name, category, base_price,
+            available_days, available_start_time, available_end_time)
+        VALUES ('vete-verify-003', 'verify', 'consultation', 0, NULL, NULL, NULL) RETURNING id INTO v_service;
     INSERT INTO public.appointments
         (tenant_id, pet_id, service_id, vet_id, start_time, end_time, duration_minutes, buffer_minutes)
         VALUES ('vete-verify-003', v_pet, v_service, v_vet,

@@ -10,3 +10,4 @@ ALTER TABLE public.services DROP CONSTRAINT services_tenant_id_id_key;
 ALTER TABLE public.pets DROP CONSTRAINT pets_tenant_id_id_key;
 ALTER TABLE public.profiles DROP CONSTRAINT profiles_tenant_id_id_key;
 ALTER TABLE public.tenants DROP COLUMN timezone;
+DROP FUNCTION IF EXISTS vete.adopt_backfill(regclass, text, text);

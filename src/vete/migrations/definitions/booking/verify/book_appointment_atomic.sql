@@ -11,12 +11,15 @@ DECLARE
     v_again jsonb;
 BEGIN
     INSERT INTO public.tenants (id, name, timezone) VALUES ('vete-verify-005', 'verify', 'UTC');
-    INSERT INTO public.profiles (tenant_id, id, role, full_name) VALUES ('vete-verify-005', v_vet, 'vet', 'verify');
+    INSERT INTO public.profiles (tenant_id, id, role, full_name, email)
+        VALUES ('vete-verify-005', v_vet, 'vet', 'verify', 'vet@verify.invalid');
     INSERT INTO public.vet_working_hours (tenant_id, vet_id, weekday, starts_at, ends_at)
         SELECT 'vete-verify-005', v_vet, d, '08:00', '18:00' FROM generate_series(1, 7) d;
-    INSERT INTO public.pets (tenant_id, owner_id, name) VALUES ('vete-verify-005', v_vet, 'verify')
+    INSERT INTO public.pets (tenant_id, owner_id, name, species) VALUES ('vete-verify-005', v_vet, 'verify', 'dog')
         RETURNING id INTO v_pet;
-    INSERT INTO public.services (tenant_id, name) VALUES ('vete-verify-005', 'verify') RETURNING id INTO v_service;
+    INSERT INTO public.services (tenant_id, name, category, base_price,
+            available_days, available_start_time, available_end_time)
+        VALUES ('vete-verify-005', 'verify', 'consultation', 0, NULL, NULL, NULL) RETURNING id INTO v_service;
     v_first := public.book_appointment_atomic(
         p_tenant_id => 'vete-verify-005', p_pet_id => v_pet, p_service_id => v_service, p_vet_id => v_vet,
         p_start_time => v_start, p_idempotency_key => 'verify');
@@ -53,19 +56,20 @@ DECLARE
     r jsonb;
 BEGIN
     INSERT INTO public.tenants (id, name, timezone) VALUES ('vete-verify-016', 'verify', 'UTC');
-    INSERT INTO public.profiles (tenant_id, id, role, full_name)
-    VALUES ('vete-verify-016', v_vet, 'vet', 'verify'),
-           ('vete-verify-016', v_owners[1], 'owner', 'verify'),
-           ('vete-verify-016', v_owners[2], 'owner', 'verify');
+    INSERT INTO public.profiles (tenant_id, id, role, full_name, email)
+    VALUES ('vete-verify-016', v_vet, 'vet', 'verify', 'vet@verify.invalid'),
+           ('vete-verify-016', v_owners[1], 'owner', 'verify', NULL),
+           ('vete-verify-016', v_owners[2], 'owner', 'verify', NULL);
     INSERT INTO public.vet_working_hours (tenant_id, vet_id, weekday, starts_at, ends_at)
         SELECT 'vete-verify-016', v_vet, d, '08:00', '18:00' FROM generate_series(1, 7) d;
     FOR i IN 1 .. 2 LOOP
-        INSERT INTO public.pets (tenant_id, owner_id, name)
-        VALUES ('vete-verify-016', v_owners[i], 'verify') RETURNING id INTO v_pet;
+        INSERT INTO public.pets (tenant_id, owner_id, name, species)
+        VALUES ('vete-verify-016', v_owners[i], 'verify', 'dog') RETURNING id INTO v_pet;
         v_pets := v_pets || v_pet;
     END LOOP;
-    INSERT INTO public.services (tenant_id, name, duration_minutes)
-    VALUES ('vete-verify-016', 'verify', 15) RETURNING id INTO v_service;
+    INSERT INTO public.services (tenant_id, name, category, base_price, duration_minutes,
+        available_days, available_start_time, available_end_time)
+    VALUES ('vete-verify-016', 'verify', 'consultation', 0, 15, NULL, NULL, NULL) RETURNING id INTO v_service;
 
     r := public.book_appointment_atomic(
         p_tenant_id => 'vete-verify-016', p_pet_id => v_pets[1], p_service_id => v_service,

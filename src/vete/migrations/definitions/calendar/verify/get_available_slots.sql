@@ -7,11 +7,13 @@ DECLARE
     v_slots text;
 BEGIN
     INSERT INTO public.tenants (id, name, timezone) VALUES ('vete-verify-008', 'verify', 'Europe/Madrid');
-    INSERT INTO public.profiles (tenant_id, id, role, full_name) VALUES ('vete-verify-008', v_vet, 'vet', 'verify');
+    INSERT INTO public.profiles (tenant_id, id, role, full_name, email)
+        VALUES ('vete-verify-008', v_vet, 'vet', 'verify', 'vet@verify.invalid');
     INSERT INTO public.vet_working_hours (tenant_id, vet_id, weekday, starts_at, ends_at)
         VALUES ('vete-verify-008', v_vet, 7, '09:00', '10:00');
-    INSERT INTO public.services (tenant_id, name, duration_minutes, buffer_minutes)
-        VALUES ('vete-verify-008', 'verify', 30, 10) RETURNING id INTO v_service;
+    INSERT INTO public.services (tenant_id, name, category, base_price, duration_minutes, buffer_minutes,
+            available_days, available_start_time, available_end_time)
+        VALUES ('vete-verify-008', 'verify', 'consultation', 0, 30, 10, NULL, NULL, NULL) RETURNING id INTO v_service;
     PERFORM set_config('vete.clock', '2020-01-01 00:00Z', true);
     SELECT string_agg(to_char(slot_start AT TIME ZONE 'Europe/Madrid', 'HH24:MI'), ' ' ORDER BY slot_start)
         INTO v_slots FROM public.get_available_slots('vete-verify-008', '2027-03-28', v_service);

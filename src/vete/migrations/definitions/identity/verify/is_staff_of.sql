@@ -8,7 +8,8 @@ BEGIN
         RAISE EXCEPTION 'a direct connection should count as service_role, got %', vete.session_role();
     END IF;
     INSERT INTO public.tenants (id, name, timezone) VALUES ('vete-verify', 'Verify', 'Europe/Madrid');
-    INSERT INTO public.profiles (tenant_id, id, role, full_name) VALUES ('vete-verify', v_user, 'vet', 'V');
+    INSERT INTO public.profiles (tenant_id, id, role, full_name, email)
+        VALUES ('vete-verify', v_user, 'vet', 'Verify', 'vet@verify.invalid');
     PERFORM set_config('request.jwt.claims', json_build_object('sub', v_user, 'role', 'authenticated')::text, true);
     IF NOT vete.is_staff_of('vete-verify') THEN
         RAISE EXCEPTION 'a vet profile should make the caller staff';

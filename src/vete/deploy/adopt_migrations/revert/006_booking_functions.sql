@@ -1,4 +1,4 @@
--- Revert vete-adopt 004: vete's booking functions go (vete's own revert scripts, newest
+-- Revert vete-adopt 006: vete's booking functions go (vete's own revert scripts, newest
 -- first); the deployer then restores the original's definitions it recorded.
 -- adopt:include 009
 -- adopt:include 008

@@ -1,7 +1,8 @@
--- Revert vete-adopt 003: the constraint, vete's columns, history tables and helpers go;
+-- Revert vete-adopt 004: the guard, vete's columns and key, history tables and helpers go;
 -- appointments and every row in it stay (cancellations adopt made are in vete.adopt_resolutions).
-ALTER TABLE public.appointments DROP CONSTRAINT appointments_no_overlap;
-DROP INDEX public.appointments_vet_start_idx;
+DROP TRIGGER vete_appointments_no_overlap ON public.appointments;
+DROP FUNCTION vete.adopted_appointment_guard();
+DROP FUNCTION vete.vet_lock_key(text, uuid);
 ALTER TABLE public.appointments DROP COLUMN blocked_range;
 DROP POLICY IF EXISTS appointments_owner_or_staff ON public.appointments;
 -- adopt:include 003

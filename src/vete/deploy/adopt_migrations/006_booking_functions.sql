@@ -1,5 +1,5 @@
--- vete-adopt 004: vete's booking rules and functions (its 004-009) replace the original's.
--- vete:expect-notice vete-adopt 004 booking functions adopted
+-- vete-adopt 006: vete's booking rules and functions (its 004-009) replace the original's.
+-- vete:expect-notice vete-adopt 006 booking functions adopted
 --
 -- Every overload of book_appointment_atomic and reschedule_appointment_atomic goes first,
 -- in this same transaction: an older overload next to vete's makes every named call
@@ -26,4 +26,4 @@ $$;
 -- adopt:include 008
 -- adopt:include 009
 
-DO $$ BEGIN RAISE NOTICE 'vete-adopt 004 booking functions adopted'; END $$;
+DO $$ BEGIN RAISE NOTICE 'vete-adopt 006 booking functions adopted'; END $$;
