@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -448,26 +449,129 @@ def test_a_clinics_own_products_and_services_cost_the_originals_prices(
     assert prices == {food: 85000, collar: 60000, service_line: 150000}  # base, sale, service
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17, part left: vete's store reads products of the clinic only (tenant_id ="
-    " clinic); global products (tenant_id NULL) priced per clinic by clinic_product_assignments"
-    " are not sold on an adopted database yet (docs/adopt.md, Prices)",
+PIPETTE = "e0000000-0000-4000-8000-000000000091"  # global; adris assigns it 42000; 10.5 in stock
+SHAMPOO = "e0000000-0000-4000-8000-000000000092"  # global, no assignment: 30000; 3 in stock
+MERGE = (
+    "SELECT public.merge_cart_atomic(p_customer_id => %(c)s, p_tenant_id => %(t)s,"
+    " p_new_items => %(i)s) AS r"
 )
+
+
+def new_customer(url: str, tenant: str) -> str:
+    customer = str(uuid.uuid4())
+    rows(
+        url,
+        "INSERT INTO public.profiles (id, tenant_id, role, full_name)"
+        " VALUES (%s, %s, 'owner', 'Cliente')",
+        customer,
+        tenant,
+    )
+    return customer
+
+
 def test_global_products_cost_the_clinics_assignment_price_else_their_own(
     adopted: tuple[str, AdoptReport, dict[str, Any]],
 ) -> None:
+    """The original's migration 083: a global product (tenant_id NULL) costs the clinic's
+    active clinic_product_assignments.sale_price, else coalesce(sale_price, base_price);
+    its stock is the clinic's inventory row, counted in whole units (10.5 sells 10)."""
     url, _, _ = adopted
-    pipette, shampoo = (
-        "e0000000-0000-4000-8000-000000000091",
-        "e0000000-0000-4000-8000-000000000092",
-    )
-    merged = carlos_merges(
+    customer = new_customer(url, "adris")
+    items = [
+        {"id": PIPETTE.upper(), "type": "product", "price": 1, "quantity": 11},
+        {"id": SHAMPOO, "type": "product", "quantity": 1},
+    ]
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        merged = rpc(conn, customer, MERGE, {"c": customer, "t": "adris", "i": json.dumps(items)})
+    assert merged["success"], merged
+    got = {i["id"]: (i["price"], i["quantity"]) for i in merged["items"]}
+    assert got == {PIPETTE: (42000, 10), SHAMPOO: (30000, 1)}  # the assignment's; the catalog's
+    reasons = {a["id"]: a["reasons"] for a in merged["adjustments"]}
+    assert reasons == {PIPETTE: ["STOCK_LIMIT", "PRICE_FROM_CATALOG"]}, merged["adjustments"]
+
+
+def test_the_originals_price_rule_is_inlined_like_vetes(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    """The adopted form of vete.store_product_offer stays plain SQL the planner inlines
+    (tests/store/test_merge_rules_inlined.py checks vete's form): never called per line."""
+    url, _, _ = adopted
+    customer = new_customer(url, "adris")
+    items = json.dumps([{"id": SHAMPOO, "type": "product", "quantity": 1}])
+    with psycopg.connect(url, row_factory=dict_row) as conn, conn.transaction():
+        conn.execute("SET LOCAL track_functions = 'all'")
+        for _ in range(2):  # the engine creates the cart, then the fast path
+            act_as(conn, user_id=customer, role="authenticated")
+            conn.execute(MERGE, {"c": customer, "t": "adris", "i": items})
+            conn.execute("RESET ROLE")
+        calls = {
+            r["funcname"]: r["calls"]
+            for r in conn.execute(
+                "SELECT funcname, calls FROM pg_stat_xact_user_functions"
+                " WHERE schemaname = 'vete' AND funcname LIKE 'store%%'"
+            )
+        }
+    assert calls.get("store_cart_apply", 0) >= 1  # the counting works
+    assert "store_product_offer" not in calls
+    assert "store_catalog" not in calls
+
+
+def test_a_global_product_checks_out_at_the_clinics_price_and_stock(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    """Checkout re-prices with the same rule, names the line by the original's product key
+    (vete-adopt 008) and takes the units from the clinic's numeric stock."""
+    url, _, _ = adopted
+    customer = new_customer(url, "adris")
+    stock = "SELECT stock_quantity AS q FROM public.store_inventory WHERE product_id = %s"
+    before = rows(url, stock, SHAMPOO)[0]["q"]
+    items = [{"id": PIPETTE, "type": "product", "quantity": 2}]
+    items.append({"id": SHAMPOO, "type": "product", "quantity": 1})
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        rpc(conn, customer, MERGE, {"c": customer, "t": "adris", "i": json.dumps(items)})
+        order = rpc(
+            conn,
+            customer,
+            "SELECT public.checkout_cart(p_tenant_id => 'adris', p_idempotency_key => 'g1') AS r",
+            {},
+        )
+    assert order["success"], order
+    assert Decimal(str(order["total"])) == 2 * 42000 + 30000
+    lines = rows(
         url,
-        [
-            {"id": pipette, "type": "product", "quantity": 1},
-            {"id": shampoo, "type": "product", "quantity": 1},
-        ],
+        "SELECT product_id::text AS p, unit_price, quantity FROM public.store_order_items"
+        " WHERE order_id = %s ORDER BY line_no",
+        order["order_id"],
     )
-    prices = {i["id"]: i["price"] for i in merged.get("items", [])}
-    assert prices == {pipette: 42000, shampoo: 30000}  # the assignment's; the catalog's
+    assert [(r["p"], r["unit_price"], r["quantity"]) for r in lines] == [
+        (PIPETTE, 42000, 2),
+        (SHAMPOO, 30000, 1),
+    ]
+    assert rows(url, stock, SHAMPOO)[0]["q"] == before - 1
+    assert rows(url, stock, PIPETTE)[0]["q"] == Decimal("8.5")  # 10.5 less the 2 sold
+
+
+def test_a_clinic_without_the_global_products_stock_or_assignment_cannot_sell_it(
+    adopted: tuple[str, AdoptReport, dict[str, Any]],
+) -> None:
+    """madrid has no inventory row for the global products (the original keeps one stock row
+    per product, adris's) and cannot sell another clinic's own product."""
+    url, _, _ = adopted
+    customer = new_customer(url, "madrid")
+    food = "e0000000-0000-4000-8000-000000000001"  # adris's own
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+
+        def merge(items: list[dict[str, Any]]) -> dict[str, Any]:
+            args = {"c": customer, "t": "madrid", "i": json.dumps(items)}
+            answer: dict[str, Any] = rpc(conn, customer, MERGE, args)
+            return answer
+
+        merged = merge([{"id": SHAMPOO, "type": "product", "quantity": 1}])
+        assert merged["success"], merged
+        assert merged["items"] == []
+        assert [(a["id"], a["reasons"]) for a in merged["adjustments"]] == [
+            (SHAMPOO, ["OUT_OF_STOCK"])
+        ]
+        refused = merge([{"id": food, "type": "product", "quantity": 1}])
+    assert refused["error"] == "ITEM_NOT_FOUND", refused
+    assert [i["reason"] for i in refused["invalid_items"]] == ["PRODUCT_NOT_FOUND"]

@@ -134,6 +134,6 @@ def test_cli_backs_up_rehearses_and_adopts(original_url: str, tmp_path: Path) ->
     payload = json.loads(result.stdout)
     assert payload["rehearsed"]
     assert Path(payload["backup"]["path"]).parent == tmp_path
-    assert [a["version"] for a in payload["applied"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert [a["version"] for a in payload["applied"]] == [1, 2, 3, 4, 5, 6, 7, 8]
     events = rows(original_url, "SELECT kind FROM vete.deploy_events ORDER BY id")
     assert events[0]["kind"] == "backup"

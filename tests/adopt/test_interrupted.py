@@ -99,9 +99,9 @@ def test_a_kill_in_the_migrations_phase_is_completed_by_the_next_adopt(original_
     assert "vete" not in adopt_history(original_url)
 
     report = run_adopt(original_url, resolve=True)
-    assert [a["version"] for a in report.applied] == [7]
+    assert [a["version"] for a in report.applied] == [7, 8]
     assert report.baseline == list(range(1, 14))
-    assert adopt_history(original_url) == {ADOPT_SET: 7, "vete": VETE_MIGRATIONS}
+    assert adopt_history(original_url) == {ADOPT_SET: 8, "vete": VETE_MIGRATIONS}
     assert data_checksums(original_url, columns, RESOLVED) == before
     resolved = rows(original_url, "SELECT row_id::text AS id FROM vete.adopt_resolutions")
     assert {r["id"] for r in resolved} == RESOLVED  # resolved once, by the killed run
@@ -122,9 +122,9 @@ def test_a_kill_before_the_baseline_is_completed_by_the_next_adopt(
         patched.setattr(adopt_module, "record_baseline", killed)
         with pytest.raises(Killed):
             run_adopt(original_url, resolve=True)
-    assert adopt_history(original_url) == {ADOPT_SET: 7}
+    assert adopt_history(original_url) == {ADOPT_SET: 8}
     again = run_adopt(original_url, resolve=True)
     assert again.recognised["kind"] == "original"
     assert again.applied == []
     assert again.baseline == list(range(1, 14))
-    assert adopt_history(original_url) == {ADOPT_SET: 7, "vete": VETE_MIGRATIONS}
+    assert adopt_history(original_url) == {ADOPT_SET: 8, "vete": VETE_MIGRATIONS}

@@ -44,7 +44,7 @@ def test_revert_after_adopt_restores_the_original_functions(original_url: str) -
         done = maintain.revert(
             conn, source_for(None, "vete-adopt"), to_version=0, timeouts=Timeouts()
         )
-    assert [d["version"] for d in done] == [7, 6, 5, 4, 3, 2, 1]
+    assert [d["version"] for d in done] == [8, 7, 6, 5, 4, 3, 2, 1]
     assert function_definitions(original_url) == before
     assert policies_and_triggers(original_url) == guards  # the original's, and only those
     after = rows(

@@ -37,7 +37,9 @@ def creates() -> dict[tuple[str, str], list[str]]:
             continue
         for kind, name in CREATE_RE.findall(path.read_text()):
             short = name.lower().rsplit(".", 1)[-1]
-            found.setdefault((kind.lower(), short), []).append(str(path.relative_to(SRC)))
+            files = found.setdefault((kind.lower(), short), [])
+            if str(path.relative_to(SRC)) not in files:  # one file may hold forms of it
+                files.append(str(path.relative_to(SRC)))
     return found
 
 

@@ -116,13 +116,13 @@ CREATE OR REPLACE FUNCTION public.checkout_cart(
         SELECT jsonb_agg(jsonb_build_object(
                    'index', w.first_line - 1, 'id', w.product_id, 'type', 'product',
                    'reason', 'OUT_OF_STOCK', 'requested', w.units,
-                   'available', coalesce(greatest(i.stock_quantity - i.reserved_quantity, 0), 0))
+                   'available', coalesce(greatest(i.stock_quantity - coalesce(i.reserved_quantity, 0), 0), 0))
                    ORDER BY w.first_line)
           INTO v_bad
           FROM unnest(v_products, v_units, v_first_lines) AS w (product_id, units, first_line)
           LEFT JOIN public.store_inventory i
             ON i.tenant_id = p_tenant_id AND i.product_id = w.product_id
-         WHERE w.units > coalesce(greatest(i.stock_quantity - i.reserved_quantity, 0), 0);
+         WHERE w.units > coalesce(greatest(i.stock_quantity - coalesce(i.reserved_quantity, 0), 0), 0);
         IF v_bad IS NOT NULL THEN
             RETURN vete.store_error('OUT_OF_STOCK',
                 format('Stock insuficiente para %s artículo(s).', jsonb_array_length(v_bad)),
