@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.adopt.conftest import rows, run_adopt
-from vete.deploy.restore_target import scratch_database
+from vete.deploy.restore_target import installed_binaries, scratch_database
 from vete.errors import BackupFailed
 
 CONTRIB = {"pg_trgm", "unaccent", "uuid-ossp", "pgcrypto"}
@@ -49,3 +49,24 @@ def test_where_no_server_can_load_an_extension_it_says_what_was_proven() -> None
     assert "Proven: the archive was written and reads" in message
     assert "Not proven: that it restores" in message
     assert "VETE_RESTORE_URL" in message
+
+
+@pytest.mark.skipif(
+    installed_binaries(15) is None, reason="needs PostgreSQL 15's binaries for a new cluster"
+)
+def test_roles_a_proof_makes_are_supabases_with_their_attributes() -> None:
+    """A restore server that lacks Supabase's roles gets them as Supabase has them. Roles
+    belong to the whole server: made plain, service_role would later see no row a policy
+    hides in vete's own databases there (the embedded server's demo sign-in found no one)."""
+    with scratch_database(prefix="vete_t_roles", needs={"pg_trgm"}, major=15) as scratch:
+        assert scratch.server.startswith("a throwaway PostgreSQL 15 cluster")  # roles made here
+        roles = rows(
+            scratch.url,
+            "SELECT rolname, rolcanlogin, rolinherit, rolbypassrls FROM pg_roles"
+            " WHERE rolname IN ('anon', 'authenticated', 'service_role') ORDER BY rolname",
+        )
+    assert [tuple(r.values()) for r in roles] == [
+        ("anon", False, False, False),
+        ("authenticated", False, False, False),
+        ("service_role", False, False, True),
+    ]

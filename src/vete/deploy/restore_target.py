@@ -35,8 +35,16 @@ from vete.config import get_settings
 from vete.db.embedded import ADMIN_DB, PG_MAJOR, EmbeddedServer
 from vete.errors import BackupFailed
 
-# Roles a Supabase dump refers to (policies, grants): present on the restore server.
-SUPABASE_ROLES = ("anon", "authenticated", "service_role")
+# Roles a Supabase dump refers to (policies, grants): present on the restore server, made
+# as Supabase has them (and vete's migration 001 stands them in). Roles belong to the whole
+# server: one made here is the one vete's own databases on that server find later — made
+# without BYPASSRLS, service_role would see no row a policy hides (the embedded server's
+# demo sign-in found no user once a backup of another server was proven on it first).
+SUPABASE_ROLES = {
+    "anon": "NOLOGIN NOINHERIT",
+    "authenticated": "NOLOGIN NOINHERIT",
+    "service_role": "NOLOGIN NOINHERIT BYPASSRLS",
+}
 _EXTENSION_ENTRY = re.compile(r"^\d+;\s+\d+\s+\d+\s+EXTENSION\s+-\s+(\S+)", re.MULTILINE)
 
 
@@ -142,12 +150,14 @@ def _not_proven(needed: frozenset[str], tried: list[str], major: int | None = No
 def _database_on(admin_url: str, prefix: str) -> Iterator[str]:
     name = f"{prefix}_{os.getpid()}_{time.monotonic_ns() % 10**9}"
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
-        for role in SUPABASE_ROLES:
+        for role, attributes in SUPABASE_ROLES.items():
             if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
                 continue
             # Two proofs at once may both see it missing: the loser's error is moot.
             with contextlib.suppress(psycopg.errors.DuplicateObject):
-                conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+                conn.execute(
+                    sql.SQL("CREATE ROLE {} {}").format(sql.Identifier(role), sql.SQL(attributes))
+                )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         yield conninfo.make_conninfo(admin_url, dbname=name)
