@@ -57,13 +57,31 @@ def adopted_url(database_factory: Callable[..., str]) -> str:
     return url
 
 
+@pytest.fixture(scope="module")
+def kept_url(database_factory: Callable[..., str]) -> str:
+    """Adopted with --keep-direct-writes: the original's app goes on writing directly."""
+    url = load_original(database_factory(empty=True))
+    assert run_adopt(url, resolve=True, keep_direct_writes=True).direct_writes_kept
+    return url
+
+
+@pytest.fixture(params=["vete's grants", "direct writes kept"])
+def adopted_as(request: pytest.FixtureRequest) -> tuple[str, bool]:
+    """(url, kept): adopted by default, or with signed-in users' direct writes kept."""
+    kept = request.param == "direct writes kept"
+    return request.getfixturevalue("kept_url" if kept else "adopted_url"), kept
+
+
 def direct_insert(
-    conn: psycopg.Connection[Any], start: dt.datetime, role: str = "service_role"
+    conn: psycopg.Connection[Any],
+    start: dt.datetime,
+    role: str = "service_role",
+    user: str = OWNER,
 ) -> dict[str, Any]:
     """What the original's app does for an owner: INSERT the row itself, from its server
     (service_role) or from the owner's session (authenticated, through its RLS policy)."""
     with conn.transaction():
-        act_as(conn, user_id=OWNER, role=role)
+        act_as(conn, user_id=user, role=role)
         conn.execute(
             "INSERT INTO public.appointments (tenant_id, pet_id, service_id, vet_id, start_time,"
             " end_time, duration_minutes, reason, created_by)"
@@ -78,8 +96,9 @@ def outcomes(calls: list[Call], kinds: list[str]) -> Counter[str]:
 
 
 def test_vete_bookings_and_owners_direct_inserts_never_overlap_or_deadlock(
-    adopted_url: str,
+    adopted_as: tuple[str, bool],
 ) -> None:
+    adopted_url, kept = adopted_as
     kinds = ["vete", "owner", "vete", "direct"] * (CLIENTS // 4)
     seen: Counter[str] = Counter()
 
@@ -101,19 +120,26 @@ def test_vete_bookings_and_owners_direct_inserts_never_overlap_or_deadlock(
         "vete: success", "vete: SLOT_UNAVAILABLE",
         "direct: success", "direct: raised 23P01",  # the trigger's or the constraint's refusal
         "direct: raised 40001",  # the vet stayed busy past the trigger's 2 s: retry
-        "owner: raised 42501",  # vete's grants: an owner books through vete's functions
     }  # fmt: skip
+    if kept:  # through the original's policy "Owners create appointments", and the trigger
+        allowed |= {"owner: success", "owner: raised 23P01", "owner: raised 40001"}
+    else:  # vete's grants: an owner books through vete's functions
+        allowed |= {"owner: raised 42501"}
+        assert seen["owner: raised 42501"] == ROUNDS * CLIENTS // 4
     assert set(seen) <= allowed, seen
-    assert seen["owner: raised 42501"] == ROUNDS * CLIENTS // 4
     assert rows(adopted_url, OVERLAPS, VET)[0]["n"] == 0
 
 
 def test_staff_updates_racing_vete_reschedules_never_overlap_or_deadlock(
-    adopted_url: str,
+    adopted_as: tuple[str, bool],
 ) -> None:
-    """The original's server moves appointments directly (service_role; a staff member's own
-    session may no longer UPDATE the table after vete's grants) while vete reschedules the
-    same ones: each pair of clients fights over one row and one slot."""
+    """Staff move appointments directly while vete reschedules the same ones: each pair of
+    clients fights over one row and one slot. By default from the original's server
+    (service_role: a staff member's own session may not UPDATE the table after vete's
+    grants); with direct writes kept, from the staff member's own session, through the
+    original's policy "Staff manage appointments"."""
+    adopted_url, kept = adopted_as
+    staff_role = "authenticated" if kept else "service_role"
     pairs = CLIENTS // 2
     seen: Counter[str] = Counter()
 
@@ -148,12 +174,13 @@ def test_staff_updates_racing_vete_reschedules_never_overlap_or_deadlock(
                 {"a": appointment, "s": target, "u": ADMIN},
             )  # fmt: skip
         with conn.transaction():
-            act_as(conn, user_id=ADMIN, role="service_role")
-            conn.execute(
+            act_as(conn, user_id=ADMIN, role=staff_role)
+            moved = conn.execute(
                 "UPDATE public.appointments SET start_time = %s, end_time = %s,"
                 " duration_minutes = 15 WHERE id = %s",
                 [target, target + dt.timedelta(minutes=15), appointment],
             )
+            assert moved.rowcount == 1  # the policy let the staff member see the row
         return {"success": True}
 
     kinds = ["vete" if i % 2 == 0 else "direct" for i in range(CLIENTS)]
@@ -234,3 +261,45 @@ def test_the_trigger_takes_the_very_lock_vete_lock_vet_takes(adopted_url: str) -
             [key[0], key[0]],
         ).fetchone()
         assert held == (1,)
+
+
+def test_kept_direct_writes_follow_the_originals_policies_and_the_trigger(kept_url: str) -> None:
+    """With --keep-direct-writes: an owner INSERTs an appointment for their own pet (not for
+    another's), an overlap is refused by vete's trigger, staff UPDATE through their policy,
+    a later `vete db deploy` sees no grant drift, and adopting again changes nothing."""
+    start = future_weekday(120, 9)
+    with psycopg.connect(kept_url) as conn:
+        assert direct_insert(conn, start, "authenticated") == {"success": True}
+        with pytest.raises(psycopg.errors.ExclusionViolation):
+            direct_insert(conn, start + dt.timedelta(minutes=15), "authenticated")
+        stranger = "a0000000-0000-4000-8000-000000000012"  # not the pet's owner
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            direct_insert(conn, start + dt.timedelta(hours=2), "authenticated", user=stranger)
+        with conn.transaction():
+            act_as(conn, user_id=ADMIN, role="authenticated")
+            moved = conn.execute(
+                "UPDATE public.appointments SET start_time = start_time + interval '1 hour',"
+                " end_time = end_time + interval '1 hour' WHERE vet_id = %s AND start_time = %s",
+                [VET, start],
+            )
+            assert moved.rowcount == 1
+    assert rows(kept_url, OVERLAPS, VET)[0]["n"] == 0
+    assert rows(kept_url, "SELECT * FROM vete.grant_drift()") == []
+    again = run_adopt(kept_url, resolve=True, keep_direct_writes=True)
+    assert again.recognised["kind"] == "adopted"
+    assert not again.changed
+    assert again.direct_writes_kept
+
+
+def test_direct_writes_can_be_kept_after_adopt(database_factory: Callable[..., str]) -> None:
+    """Turned on later on an adopted database: refused before, accepted after."""
+    url = load_original(database_factory(empty=True))
+    run_adopt(url, resolve=True)
+    start = future_weekday(130, 9)
+    with psycopg.connect(url) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            direct_insert(conn, start, "authenticated")
+        report = run_adopt(url, keep_direct_writes=True)
+        assert report.changed
+        assert report.direct_writes_kept
+        assert direct_insert(conn, start, "authenticated") == {"success": True}

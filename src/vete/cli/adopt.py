@@ -36,6 +36,14 @@ def adopt(
         help="How long an ALTER may wait in the lock queue (the application's statements"
         " wait behind it) before its migration rolls back and tries again, up to 50 times.",
     ),
+    keep_direct_writes: bool = typer.Option(
+        False,
+        "--keep-direct-writes",
+        help="Let signed-in users keep writing appointments directly, as the original's app"
+        " does (owners INSERT, staff UPDATE), under its policies; vete's no-overlap trigger"
+        " guards them. Off: clients book through vete's functions (docs/adopt.md)."
+        " On an adopted database, turns it on.",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Take over a live database of the original platform: check, back up, adopt, baseline.
@@ -54,6 +62,7 @@ def adopt(
         backup_check=backup_check(check),
         backup_dir=backup_dir,
         rehearse=rehearse,
+        keep_direct_writes=keep_direct_writes,
         timeouts=dataclasses.replace(deployer.ADOPT_TIMEOUTS, lock_timeout=lock_timeout),
         confirm=_confirm_on_terminal,
     )
@@ -78,6 +87,9 @@ def _print(report: deployer.AdoptReport) -> None:
     kind = report.recognised.get("kind")
     if not report.changed:
         console.print(f"[green]nothing to adopt[/]: database is {kind}")
+        return
+    if kind == "adopted":  # only --keep-direct-writes changes an adopted database
+        console.print("[green]direct writes kept[/]: signed-in users may write appointments")
         return
     res: dict[str, Any] = report.resolutions or {}
     for a in res.get("cancelled_appointments", []):
@@ -104,6 +116,8 @@ def _print(report: deployer.AdoptReport) -> None:
             f" {h['starts_at']:%H:%M}-{h['ends_at']:%H:%M} {h['timezone']} (from {h['source']})",
             highlight=False,
         )
+    if report.direct_writes_kept:
+        console.print("[yellow]direct writes kept[/]: signed-in users may write appointments")
     console.print(
         f"[green]adopted[/]: {len(report.applied)} migration(s) applied, vete"
         f" {', '.join(f'{v:03d}' for v in report.baseline)} recorded as baseline"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiosql
 import psycopg
 
 from vete.db import Target, connect, describe_target
@@ -44,6 +45,9 @@ from vete.deploy.state import applied_rows, compare
 from vete.errors import AdoptConflicts, AdoptRefused, TargetNotConfirmed
 
 Progress = Callable[[str], None]
+direct_writes: Any = aiosql.from_path(
+    Path(__file__).parent / "sql" / "adopt_direct_writes.sql", "psycopg"
+)
 
 #: A live database: an ALTER waits at most 200 ms in the lock queue (and the application's
 #: statements queued behind it as long), then the migration rolls back and tries again.
@@ -61,6 +65,7 @@ class AdoptOptions:
     backup_dir: Path | None = None
     rehearse: bool = False
     lock_wait_s: float = 0.0
+    keep_direct_writes: bool = False  # signed-in users keep writing appointments directly
     timeouts: applying.Timeouts = field(default_factory=lambda: ADOPT_TIMEOUTS)
     confirm: Callable[[Target], bool] | None = None
 
@@ -80,6 +85,7 @@ class AdoptReport:
     timezone_fallbacks: list[dict[str, Any]] = field(default_factory=list)
     backup: dict[str, Any] | None = None
     rehearsed: bool = False
+    direct_writes_kept: bool = False
     changed: bool = False
     duration_s: float = 0.0
     phases: list[dict[str, Any]] = field(default_factory=list)
@@ -127,6 +133,9 @@ def adopt(url: str, options: AdoptOptions, progress: Progress) -> AdoptReport:
         phases.begin("check")
         found = adopt_checks.recognise(conn)
         report.recognised = found.as_json()
+        if found.kind == "adopted" and options.keep_direct_writes:
+            with deploy_lock(url, wait_s=options.lock_wait_s, application_name="vete adopt"):
+                report.changed = _keep_direct_writes(conn, report, progress)
         if found.kind in ("adopted", "vete"):
             progress(f"nothing to adopt: {'; '.join(found.reasons)}")
             return report
@@ -235,6 +244,24 @@ def take_over(
         report=later,
     )
     report.later, report.definitions = later.applied, later.definitions
+    if options.keep_direct_writes:
+        _keep_direct_writes(conn, report, progress)
+
+
+def _keep_direct_writes(
+    conn: psycopg.Connection[Any], report: AdoptReport, progress: Progress
+) -> bool:
+    """Let signed-in users write appointments directly again, under the original's policies
+    and vete's no-overlap trigger (sql/adopt_direct_writes.sql); True when that changed."""
+    with conn.transaction():
+        if direct_writes.direct_writes_kept(conn):
+            report.direct_writes_kept = True
+            return False
+        progress("keep direct writes: authenticated may INSERT, UPDATE, DELETE appointments")
+        direct_writes.list_direct_writes(conn)
+        direct_writes.grant_direct_writes(conn)
+    report.direct_writes_kept = True
+    return True
 
 
 def _migration_step(step: str, migration: Any, phases: _Phases, progress: Progress) -> None:
