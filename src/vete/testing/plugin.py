@@ -132,6 +132,25 @@ def _citus_workers(admin_url: str) -> tuple[str, ...]:
     return tuple(conninfo.make_conninfo(admin_url, host=h, port=str(p)) for h, p in nodes)
 
 
+def citus_server(cluster_url: str) -> PgServer:
+    """The Citus cluster at ``cluster_url`` (its coordinator database) as a test server:
+    admin URL on the coordinator's ``postgres`` database, workers read from its metadata."""
+    admin = conninfo.make_conninfo(cluster_url, dbname="postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+    return PgServer(admin, version, embedded=False, workers=_citus_workers(admin))
+
+
+def create_database(server: PgServer, name: str, template: str | None = None) -> str:
+    """A database on ``server`` (on every node of a Citus cluster); its URL."""
+    _create(server, name, template)
+    return server.url_for(name)
+
+
+def drop_database(server: PgServer, name: str) -> None:
+    _drop(server, name)
+
+
 def _every_node(server: PgServer) -> list[str]:
     """Admin URLs of the workers, then the server itself."""
     return [*server.workers, server.admin_url]
