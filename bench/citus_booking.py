@@ -80,7 +80,7 @@ def main() -> None:
             samples: dict[str, list[float]] = {label: [] for label in sides}
             for r in range(args.repeats):
                 for i, (label, url) in enumerate(sides.items()):
-                    offset = 1000 * (n * 100 + r * 10 + i)
+                    offset = 30 * ((n * args.repeats + r) * len(sides) + i)  # days apart
                     samples[label].append(rate(url, seeded[label][:clients], args.seconds, offset))
             rates = [statistics.median(v) for v in samples.values()]
             print(

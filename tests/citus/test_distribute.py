@@ -28,6 +28,7 @@ from tests.citus.cluster import CITUS_URL, needs_cluster
 from tests.clock import MONDAY, weekday_ahead
 from vete import deploy
 from vete.errors import DistributeRefused
+from vete.proof.race import run_race
 from vete.testing.plugin import apply_schema, citus_server, create_database, drop_database
 
 pytestmark = needs_cluster
@@ -178,3 +179,32 @@ def assert_one_appointment_per_round(url: str, clinic: Clinic) -> None:
     assert counts[0] == ROUNDS
     assert pairs is not None
     assert pairs[0] == 0
+
+
+def test_vete_race_booking_scenarios_hold_and_clean_up_on_the_shards(
+    deployed: str, first_run: deploy.DistributeReport
+) -> None:
+    """``vete race``'s booking scenarios against the distributed tables, with the naive
+    implementation for contrast; afterwards no row of the race clinic is left on any shard."""
+    report = run_race(
+        deployed,
+        clients=8,
+        rounds=3,
+        scenarios=["same-slot", "overlapping-ranges", "reschedule-vs-book", "reschedules-one-slot"],
+        compare_naive=True,
+    )
+    by_impl = {(s.name, s.implementation): s for s in report.scenarios}
+    for name in ("same-slot", "overlapping-ranges", "reschedule-vs-book", "reschedules-one-slot"):
+        mine = by_impl[(name, "vete")]
+        assert mine.violations == 0, mine
+        assert mine.successes == 3, mine
+        assert set(mine.outcomes) == {"success", "SLOT_UNAVAILABLE"}, mine
+    assert sum(s.violations for s in report.scenarios if s.implementation == "naive") > 0
+    with psycopg.connect(deployed) as conn:
+        left = conn.execute(
+            "SELECT coalesce(sum(result::bigint), 0) FROM run_command_on_shards("
+            "'public.appointment_events',"
+            " 'SELECT count(*) FROM %s WHERE tenant_id LIKE ''race-%%''') WHERE success"
+        ).fetchone()
+    assert left is not None
+    assert left[0] == 0
