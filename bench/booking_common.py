@@ -39,7 +39,7 @@ def drop_database(url: str) -> None:
         )
 
 
-def seed_clinic(url: str, *, vets: int) -> dict[str, Any]:
+def seed_clinic(url: str, *, vets: int, tenant: str = TENANT) -> dict[str, Any]:
     """One clinic open around the clock every day, ``vets`` vets, one owner with a pet."""
     ids: dict[str, Any] = {"vets": [uuid.uuid4() for _ in range(vets)], "owner": uuid.uuid4()}
     with psycopg.connect(url, row_factory=dict_row) as conn:
@@ -48,33 +48,33 @@ def seed_clinic(url: str, *, vets: int) -> dict[str, Any]:
             # every call would measure the START_TOO_FAR_AHEAD refusal, not a booking.
             "INSERT INTO tenants (id, name, timezone, settings)"
             " VALUES (%s, 'Bench', 'UTC', '{\"booking_horizon_days\": 9999}')",
-            [TENANT],
+            [tenant],
         )
         conn.execute(
             "INSERT INTO profiles (tenant_id, id, role, full_name) VALUES (%s, %s, 'owner', 'O')",
-            [TENANT, ids["owner"]],
+            [tenant, ids["owner"]],
         )
         with conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO profiles (tenant_id, id, role, full_name) VALUES (%s, %s, 'vet', 'V')",
-                [(TENANT, vet) for vet in ids["vets"]],
+                [(tenant, vet) for vet in ids["vets"]],
             )
         conn.execute(
             "INSERT INTO vet_working_hours (tenant_id, vet_id, weekday, starts_at, ends_at)"
             " SELECT %s, p.id, d, '00:00', '24:00' FROM profiles p, generate_series(1, 7) d"
             " WHERE p.tenant_id = %s AND p.role = 'vet'",
-            [TENANT, TENANT],
+            [tenant, tenant],
         )
         row = conn.execute(
             "INSERT INTO pets (tenant_id, owner_id, name) VALUES (%s, %s, 'P') RETURNING id",
-            [TENANT, ids["owner"]],
+            [tenant, ids["owner"]],
         ).fetchone()
         assert row is not None
         ids["pet"] = row["id"]
         row = conn.execute(
             "INSERT INTO services (tenant_id, name, duration_minutes) VALUES (%s, 'S', 30)"
             " RETURNING id",
-            [TENANT],
+            [tenant],
         ).fetchone()
         assert row is not None
         ids["service"] = row["id"]

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias="VETE_DATA_DIR")
     test_database_url: str | None = Field(default=None, validation_alias="VETE_TEST_DATABASE_URL")
+    #: The Citus cluster's coordinator database (scripts/citus-cluster up prints it): tests
+    #: against a coordinator read the workers from it, and tests/citus run only when set.
+    citus_url: str | None = Field(default=None, validation_alias="VETE_CITUS_URL")
     #: A server to prove backups on by restoring them (a scratch database is created and
     #: dropped there); unset: the embedded server, or a throwaway cluster of the target's
     #: own PostgreSQL version when the backup needs extensions the embedded one lacks.

@@ -216,6 +216,14 @@ class AdoptConflicts(DeployError):
     code = "ADOPT_CONFLICTS"
 
 
+class DistributeRefused(DeployError):
+    """Raised when ``vete db distribute`` finds no Citus coordinator with an active worker,
+    or a table its layout does not place."""
+
+    exit_code = 23
+    code = "DISTRIBUTE_REFUSED"
+
+
 #: Every business code vete's SQL functions return, registered once, to the exception it
 #: becomes (booking and store share this one table).
 BUSINESS_CODES: dict[str, type[VeteError]] = {

@@ -49,7 +49,8 @@ def book_for(
 
 def snapshot(conn: psycopg.Connection[Any], appointment: uuid.UUID) -> dict[str, Any]:
     row = conn.execute(
-        "SELECT a.*, (SELECT count(*) FROM appointment_events e WHERE e.appointment_id = a.id)"
+        "SELECT a.*, (SELECT count(*) FROM appointment_events e"
+        " WHERE e.tenant_id = a.tenant_id AND e.appointment_id = a.id)"
         " AS events FROM appointments a WHERE a.id = %s",
         [appointment],
     ).fetchone()

@@ -1,13 +1,13 @@
 """The Citus cluster from ``scripts/citus-cluster`` works: two active workers, and a table
 distributed on it spreads its rows over both.
 
-Runs only against a cluster named by ``VETE_CITUS_URL`` (the coordinator); CI does not start
-one yet (issue 15), so without the variable these tests are skipped, saying how to run them.
+Runs only against a cluster named by ``VETE_CITUS_URL`` (the coordinator; CI's run 4,
+scripts/citus-tests, brings one up); without it these tests are skipped, saying how to run
+them.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -15,13 +15,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-CITUS_URL = os.environ.get("VETE_CITUS_URL", "")
+from tests.citus.cluster import CITUS_URL, needs_cluster
 
-pytestmark = pytest.mark.skipif(
-    not CITUS_URL,
-    reason="needs a Citus cluster: as root, "
-    'export VETE_CITUS_URL="$(scripts/citus-cluster up)" && ./run-tests tests/citus',
-)
+pytestmark = needs_cluster
 
 ROWS = 200
 

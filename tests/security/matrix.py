@@ -204,4 +204,7 @@ CLIENT_HELPERS: dict[str, set[str]] = {
     "vete.vet_time_off": {"anon", "authenticated"},
     "vete.vet_weekly": {"anon", "authenticated"},
     "vete.owns_pet": {"authenticated"},
+    "vete.product_on_sale": {"anon", "authenticated"},
+    "vete.sees_appointment": {"authenticated"},
+    "vete.sees_order": {"authenticated"},
 }

@@ -7,6 +7,7 @@ import typer
 from vete.cli import adopt as adopt_cmds
 from vete.cli import backup as backup_cmds
 from vete.cli import deploy as deploy_cmds
+from vete.cli import distribute as distribute_cmds
 from vete.cli.output import console
 from vete.cli.proof import monitor_cmd
 from vete.config import get_settings
@@ -28,6 +29,7 @@ db_app.command("backup")(backup_cmds.backup)
 db_app.command("restore")(backup_cmds.restore)
 db_app.command("adopt")(adopt_cmds.adopt)
 db_app.command("monitor")(monitor_cmd)
+db_app.command("distribute")(distribute_cmds.distribute)
 
 
 @db_app.command("url")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from vete.deploy.adopt import ADOPT_TIMEOUTS, AdoptOptions, AdoptReport, adopt
 from vete.deploy.apply import Timeouts, statements
 from vete.deploy.backup import Check, restore_into, sha256_of, take_backup
+from vete.deploy.distribute import DistributeReport, distribute
 from vete.deploy.files import MigrationSet
 from vete.deploy.lint import Finding as LintFinding
 from vete.deploy.lint import lint_migration
@@ -58,6 +59,7 @@ __all__ = [
     "DefinitionState",
     "DeployOptions",
     "DeployReport",
+    "DistributeReport",
     "LintFinding",
     "MigrationSet",
     "MigrationState",
@@ -76,6 +78,7 @@ __all__ = [
     "definitions_to_apply",
     "deploy",
     "deploy_connection",
+    "distribute",
     "ensure_history",
     "grants_required",
     "history_events",

@@ -92,19 +92,18 @@ def remove_clinic(conn: psycopg.Connection[Any], tenant: str) -> int:
 
     appointment_events is append-only (a trigger refuses DELETE), so the removal skips
     triggers for its own transaction: with ``session_replication_role = replica`` where the
-    role may set it, else by disabling that one trigger inside the transaction (the table
-    owner may), which other sessions never see disabled.
+    role may set it (asked first: on Citus that SET LOCAL must not be made inside a
+    savepoint), else by disabling that one trigger inside the transaction (the table owner
+    may), which other sessions never see disabled.
     """
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
     with conn.transaction():
-        guard_off = False
-        try:
-            with conn.transaction():
-                _queries.bypass_triggers(conn)
-        except psycopg.errors.InsufficientPrivilege:
+        guard_off = not _queries.may_bypass_triggers(conn)
+        if guard_off:
             _queries.disable_history_guard(conn)
-            guard_off = True
+        else:
+            _queries.bypass_triggers(conn)
         removed = int(_queries.remove_clinic(conn, tenant=tenant))
         if guard_off:
             _queries.enable_history_guard(conn)

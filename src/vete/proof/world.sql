@@ -53,10 +53,19 @@ INSERT INTO store_inventory (tenant_id, product_id, stock_quantity)
 SELECT tenant_id, id, :stock FROM goods
 RETURNING product_id AS id;
 
--- name: bypass_triggers()$
+-- name: may_bypass_triggers()$
+-- Whether this role may set session_replication_role (a superuser, or granted SET on it).
+SELECT has_parameter_privilege('session_replication_role', 'SET');
+
+-- name: bypass_triggers#
 -- Skip triggers (the append-only guard of appointment_events, FK checks) for the rest of
 -- this transaction. Needs a superuser, or a role allowed to set it (Supabase's postgres).
-SELECT set_config('session_replication_role', 'replica', true);
+-- On a Citus coordinator the rows are deleted on the workers, where the triggers fire:
+-- citus.propagate_set_commands = 'local' makes Citus repeat this transaction's SET LOCAL
+-- there (elsewhere the citus.* name is an inert placeholder). Not inside a savepoint:
+-- Citus forgets a SET LOCAL made in one, and the workers would keep their triggers.
+SET LOCAL citus.propagate_set_commands = 'local';
+SET LOCAL session_replication_role = replica;
 
 -- name: disable_history_guard#
 -- Fallback when session_replication_role may not be set: the table owner turns the

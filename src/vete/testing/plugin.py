@@ -12,6 +12,13 @@ Fixtures:
     database_url       this module's fresh database
     conn               a connection to it (dict rows), closed after the test
 
+On a Citus coordinator (``shared_preload_libraries`` names citus; ``VETE_CITUS_URL`` names
+the cluster's registered database, from which the workers are read), every test database
+is made on the coordinator and on each worker under one name, with the extension and the
+nodes registered, and the template is distributed (``vete db distribute``) after the
+deploy. A clone is then ``CREATE DATABASE … TEMPLATE`` on every node: the copies hold the
+same shards and metadata, so together they are one more distributed database.
+
 ``server_now()`` is the server's clock (``now()``) as first read in the session: tests
 compute the days they book from it, never from the calendar date, so the suite passes on
 any date and on a server whose clock runs ahead (``scripts/faketime-tests``).
@@ -47,6 +54,8 @@ class PgServer:
     admin_url: str
     version: str
     embedded: bool
+    #: Admin URLs of the Citus workers when ``admin_url`` is a coordinator; else empty.
+    workers: tuple[str, ...] = ()
 
     def url_for(self, dbname: str) -> str:
         return conninfo.make_conninfo(self.admin_url, dbname=dbname)
@@ -100,9 +109,91 @@ def _server_from_config(config: pytest.Config) -> PgServer:
     assert url is not None
     with psycopg.connect(url, autocommit=True) as conn:
         version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
-    result = PgServer(admin_url=url, version=version, embedded=embedded)
+        preload = str(conn.execute("SHOW shared_preload_libraries").fetchone()[0])  # type: ignore[index]
+    workers = _citus_workers(url) if "citus" in preload else ()
+    result = PgServer(admin_url=url, version=version, embedded=embedded, workers=workers)
     config._vete_server = result  # type: ignore[attr-defined]
     return result
+
+
+def _citus_workers(admin_url: str) -> tuple[str, ...]:
+    """The workers' admin URLs, read from the cluster's registered database."""
+    cluster = Settings().citus_url
+    if not cluster:
+        raise pytest.UsageError(
+            "the test server preloads citus: set VETE_CITUS_URL to the cluster's coordinator"
+            " database (scripts/citus-cluster up prints it) so the workers are known"
+        )
+    with psycopg.connect(cluster, autocommit=True) as conn:
+        nodes = conn.execute(
+            "SELECT nodename, nodeport FROM pg_dist_node"
+            " WHERE groupid <> 0 AND isactive AND noderole = 'primary' ORDER BY nodeport"
+        ).fetchall()
+    return tuple(conninfo.make_conninfo(admin_url, host=h, port=str(p)) for h, p in nodes)
+
+
+def citus_server(cluster_url: str) -> PgServer:
+    """The Citus cluster at ``cluster_url`` (its coordinator database) as a test server:
+    admin URL on the coordinator's ``postgres`` database, workers read from its metadata."""
+    admin = conninfo.make_conninfo(cluster_url, dbname="postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+    return PgServer(admin, version, embedded=False, workers=_citus_workers(admin))
+
+
+def create_database(server: PgServer, name: str, template: str | None = None) -> str:
+    """A database on ``server`` (on every node of a Citus cluster); its URL."""
+    _create(server, name, template)
+    return server.url_for(name)
+
+
+def drop_database(server: PgServer, name: str) -> None:
+    _drop(server, name)
+
+
+def _every_node(server: PgServer) -> list[str]:
+    """Admin URLs of the workers, then the server itself."""
+    return [*server.workers, server.admin_url]
+
+
+def _create(server: PgServer, name: str, template: str | None) -> None:
+    """CREATE DATABASE on the server (and, on Citus, on every worker under the same name);
+    a database made from nothing on Citus gets the extension and the nodes registered."""
+    for admin in _every_node(server):
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(template or "template0")
+                )
+            )
+    if not server.workers or template is not None:
+        return
+    for admin in _every_node(server):
+        with psycopg.connect(conninfo.make_conninfo(admin, dbname=name), autocommit=True) as c:
+            c.execute("CREATE EXTENSION citus")
+    coordinator = conninfo.conninfo_to_dict(server.admin_url)
+    with psycopg.connect(server.url_for(name), autocommit=True) as conn:
+        conn.execute(
+            "SELECT citus_set_coordinator_host(%s, %s)",
+            [coordinator.get("host", "127.0.0.1"), int(str(coordinator.get("port", 5432)))],
+        )
+        for worker in server.workers:
+            parts = conninfo.conninfo_to_dict(worker)
+            conn.execute("SELECT citus_add_node(%s, %s)", [parts["host"], int(str(parts["port"]))])
+
+
+def _freeze_template(server: PgServer, name: str) -> None:
+    """On Citus, no session may stay in the template: its maintenance daemon and the
+    coordinator's cached connections would make every CREATE DATABASE … TEMPLATE fail."""
+    for admin in _every_node(server):
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name))
+            )
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                [name],
+            )
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -115,7 +206,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         if server.embedded
         else conninfo.conninfo_to_dict(server.admin_url).get("host", "?")
     )
-    return [f"vete: PostgreSQL {server.version} ({where})"]
+    citus = f", Citus coordinator with {len(server.workers)} workers" if server.workers else ""
+    return [f"vete: PostgreSQL {server.version} ({where}{citus})"]
 
 
 @pytest.fixture(scope="session")
@@ -133,12 +225,10 @@ def _drop_orphans(server: PgServer) -> None:
                 "SELECT datname FROM pg_database WHERE datname LIKE %s", [_NAME_PREFIX + "%"]
             )
         ]
-        for name in names:
-            match = re.match(rf"{_NAME_PREFIX}(\d+)_", name)
-            if match and not psutil.pid_exists(int(match.group(1))):
-                conn.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-                )
+    for name in names:
+        match = re.match(rf"{_NAME_PREFIX}(\d+)_", name)
+        if match and not psutil.pid_exists(int(match.group(1))):
+            _drop(server, name)
 
 
 SUPABASE_DEFAULTS = Path(__file__).with_name("supabase_defaults.sql")
@@ -194,35 +284,30 @@ def template_database(vete_server: PgServer) -> Iterator[str]:
     """Name of this session's template database: vete's schema, no data."""
     _drop_orphans(vete_server)
     name = f"{_NAME_PREFIX}{os.getpid()}_template"
-    with vete_server.admin() as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    _drop(vete_server, name)
+    _create(vete_server, name, None)
     build_template(vete_server.url_for(name))
+    if vete_server.workers:
+        from vete import deploy
+
+        deploy.distribute(vete_server.url_for(name))
+        _freeze_template(vete_server, name)
     yield name
-    with vete_server.admin() as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    _drop(vete_server, name)
 
 
 def _clone_template(server: PgServer, template: str | None) -> str:
     name = f"{_NAME_PREFIX}{os.getpid()}_{next(_counter)}"
-    with server.admin() as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template or "template0")
-            )
-        )
+    _create(server, name, template)
     return name
 
 
 def _drop(server: PgServer, name: str) -> None:
-    with server.admin() as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    for admin in reversed(_every_node(server)):
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,19 @@
 -- vete.slot_minutes (first in 008).
 
 CREATE OR REPLACE FUNCTION vete.slot_minutes(p_tenant_id text) RETURNS int
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog
     AS $$
-        SELECT CASE WHEN t.settings ->> 'slot_minutes' ~ '^[0-9]{1,3}$'
+    BEGIN
+        -- PL/pgSQL, not SQL (issue 15): Citus cannot plan an SQL function's query on a
+        -- distributed table whose clinic is a parameter ("could not create distributed
+        -- plan"); PL/pgSQL binds the value first. It had a SET clause, so it was never
+        -- inlined: a single node plans it once per session now instead of once per call.
+        RETURN (SELECT CASE WHEN t.settings ->> 'slot_minutes' ~ '^[0-9]{1,3}$'
                     THEN least(greatest((t.settings ->> 'slot_minutes')::int, 5), 240)
                     ELSE 15 END
-        FROM public.tenants t WHERE t.id = p_tenant_id
+        FROM public.tenants t WHERE t.id = p_tenant_id);
+    END
     $$;
 
 COMMENT ON FUNCTION vete.slot_minutes(text) IS

@@ -1,5 +1,6 @@
 -- Who sees which stock rows (first in 015; 010's public read was replaced by it).
 -- vete:requires identity/is_staff_of
+-- vete:requires identity/policy_helpers
 
 DROP POLICY IF EXISTS store_inventory_on_sale_or_staff ON public.store_inventory;
 
@@ -7,10 +8,7 @@ CREATE POLICY store_inventory_on_sale_or_staff ON public.store_inventory
     FOR SELECT TO anon, authenticated
     USING (
         vete.is_staff_of(tenant_id)
-        OR EXISTS (
-            SELECT 1 FROM public.store_products p
-            WHERE p.tenant_id = store_inventory.tenant_id AND p.id = store_inventory.product_id
-              AND p.is_active AND p.deleted_at IS NULL)
+        OR vete.product_on_sale(tenant_id, product_id)
     );
 
 COMMENT ON POLICY store_inventory_on_sale_or_staff ON public.store_inventory IS

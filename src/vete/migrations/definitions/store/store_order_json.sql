@@ -2,10 +2,15 @@
 
 CREATE OR REPLACE FUNCTION vete.store_order_json(p_tenant_id text, p_order_id uuid, p_replayed boolean)
     RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, public
     AS $$
-        SELECT jsonb_build_object(
+    BEGIN
+        -- PL/pgSQL, not SQL (issue 15): Citus cannot plan an SQL function's query on a
+        -- distributed table whose clinic is a parameter ("could not create distributed
+        -- plan"); PL/pgSQL binds the value first. It had a SET clause, so it was never
+        -- inlined: a single node plans it once per session now instead of once per call.
+        RETURN (SELECT jsonb_build_object(
             'success', true,
             'order_id', o.id,
             'status', o.status,
@@ -22,7 +27,8 @@ CREATE OR REPLACE FUNCTION vete.store_order_json(p_tenant_id text, p_order_id uu
                 FROM public.store_order_items l
                 WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id))
         FROM public.store_orders o
-        WHERE o.tenant_id = p_tenant_id AND o.id = p_order_id
+        WHERE o.tenant_id = p_tenant_id AND o.id = p_order_id);
+    END
     $$;
 
 COMMENT ON FUNCTION vete.store_order_json(text, uuid, boolean) IS
