@@ -208,3 +208,20 @@ def test_vete_race_booking_scenarios_hold_and_clean_up_on_the_shards(
         ).fetchone()
     assert left is not None
     assert left[0] == 0
+
+
+def test_vete_race_store_scenarios_hold_on_the_shards(
+    deployed: str, first_run: deploy.DistributeReport
+) -> None:
+    """``vete race``'s store scenarios on the distributed tables: devices merging a first
+    cart and into an existing one lose no line, and last-unit checkouts never oversell
+    (each counted by the race's own queries afterwards); the naive merge, beside it, loses
+    lines."""
+    store = ["cart-merge-new", "cart-merge-existing", "last-units-checkout"]
+    report = run_race(deployed, clients=8, rounds=2, scenarios=store, compare_naive=True)
+    by_impl = {(s.name, s.implementation): s for s in report.scenarios}
+    for name in store:
+        mine = by_impl[(name, "vete")]
+        assert mine.violations == 0, mine
+        assert mine.outcomes.get("success", 0) > 0, mine
+    assert sum(s.violations for s in report.scenarios if s.implementation == "naive") > 0

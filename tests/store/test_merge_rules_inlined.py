@@ -21,6 +21,7 @@ INLINED = (
     "store_clamped",
     "store_adjustment_reasons",
     "store_product_offer",
+    "store_service_offer",
     "store_merge_answer",
     "store_catalog",
     "store_line_id",

@@ -32,6 +32,12 @@ CREATE OR REPLACE FUNCTION vete.store_cart_merge_fast(
         v_total_quantity int;
         v_total numeric;
     BEGIN
+        -- On Citus the engine answers: this one UPDATE reads the catalog through
+        -- vete.store_product_offer, and Citus would send it whole to the clinic's worker,
+        -- where the probe cannot query other shards (issue 15, docs/scale-out.md).
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+            RETURN NULL;
+        END IF;
         IF p_tenant_id IS NULL OR p_customer_id IS NULL OR p_policy IS NULL
            OR p_policy NOT IN ('max', 'sum', 'set')
            OR jsonb_typeof(p_items) IS DISTINCT FROM 'array' OR jsonb_array_length(p_items) > 50 THEN

@@ -1,6 +1,7 @@
 -- vete.store_catalog (first in 011; the body 015 gave it).
 -- vete:requires store/store_line_id
 -- vete:requires store/store_product_offer
+-- vete:requires store/store_service_offer
 
 CREATE OR REPLACE FUNCTION vete.store_catalog(p_tenant_id text, p_customer_id uuid, p_lines jsonb)
     RETURNS TABLE (ord bigint, line_id text, line_name text, line_price numeric, available int,
@@ -12,7 +13,9 @@ CREATE OR REPLACE FUNCTION vete.store_catalog(p_tenant_id text, p_customer_id uu
         -- units available (products only; NULL for services), or why it cannot be sold. A
         -- product must be active in this clinic; a service line's id is
         -- "serviceId-petId-variant" and names an active service of the clinic and a pet of
-        -- this customer. One set-based query for all lines; plain SQL with no SET clause
+        -- this customer. Each probe is a function of its own (store_product_offer,
+        -- store_service_offer): inlined here on one node, its own statement on Citus,
+        -- where this query then reads no table itself (issue 15). One set-based query for all lines; plain SQL with no SET clause
         -- so the planner inlines it into the caller (every caller pins search_path to
         -- pg_catalog, public; tables here are schema-qualified). Inlining also needs plain
         -- arguments: pass a variable, not a subquery. Any JSON is safe here: the casts
@@ -47,16 +50,8 @@ CREATE OR REPLACE FUNCTION vete.store_catalog(p_tenant_id text, p_customer_id uu
         -- LATERAL ... LIMIT 1: one primary-key probe per line, whatever the catalog's size
         -- (a join here would let the planner scan the clinic's whole catalog).
         LEFT JOIN LATERAL vete.store_product_offer(p_tenant_id, l.product_id) pr ON true
-        LEFT JOIN LATERAL (
-            SELECT s.name, s.base_price, EXISTS (
-                       SELECT 1 FROM public.pets pt
-                       WHERE pt.tenant_id = p_tenant_id AND pt.id = l.pet_id
-                         AND pt.owner_id = p_customer_id AND pt.deleted_at IS NULL) AS pet_ok
-            FROM public.services s
-            WHERE s.tenant_id = p_tenant_id AND s.id = l.service_id
-              AND s.is_active AND s.deleted_at IS NULL
-            LIMIT 1
-        ) sv ON true
+        LEFT JOIN LATERAL vete.store_service_offer(p_tenant_id, l.service_id, l.pet_id, p_customer_id) sv
+            ON true
     $$;
 
 COMMENT ON FUNCTION vete.store_catalog(text, uuid, jsonb) IS

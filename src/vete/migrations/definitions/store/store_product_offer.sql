@@ -10,21 +10,24 @@
 --   store_products.price (vete-adopt 007). Stock is the clinic's inventory row; the
 --   original's numeric(12,2) units count whole (10.5 sells 10), its NULL reserved_quantity
 --   as none reserved.
--- Both forms are plain SQL with no SET clause, called in FROM (LATERAL) with plain
+-- Both rules are plain SQL with no SET clause, called in FROM (LATERAL) with plain
 -- arguments, so the planner inlines them: one primary-key probe per line (LIMIT 1; a join
 -- would let the planner scan the clinic's whole catalog). Every caller pins search_path to
 -- pg_catalog, public; the tables are schema-qualified. The rule cannot be one body: a SQL
 -- function must name only tables that exist, and vete's schema has no assignments (nor
 -- global products: tenant_id leads every key, so the schema distributes by clinic).
+-- On a Citus coordinator the rule runs as PL/pgSQL instead (issue 15): Citus plans a
+-- statement before PostgreSQL inlines its functions, so an inlined probe would read the
+-- coordinator's empty shell tables; a PL/pgSQL query is its own statement, routed to the
+-- worker holding the clinic.
 
 DO $do$
+DECLARE
+    v_body text;
+    v_language text := 'sql';
 BEGIN
     IF to_regclass('public.clinic_product_assignments') IS NULL THEN
-        EXECUTE $fn$
-        CREATE OR REPLACE FUNCTION vete.store_product_offer(p_tenant_id text, p_product_id uuid)
-            RETURNS TABLE (name text, price numeric, available int)
-            LANGUAGE sql STABLE
-            AS $$
+        v_body := $body$
                 -- vete's schema: a product is sold when it is active and not deleted in this
                 -- clinic; the units available are stock_quantity - reserved_quantity (none
                 -- without an inventory row).
@@ -35,14 +38,9 @@ BEGIN
                 WHERE p.tenant_id = p_tenant_id AND p.id = p_product_id
                   AND p.is_active AND p.deleted_at IS NULL
                 LIMIT 1
-            $$
-        $fn$;
+            $body$;
     ELSE
-        EXECUTE $fn$
-        CREATE OR REPLACE FUNCTION vete.store_product_offer(p_tenant_id text, p_product_id uuid)
-            RETURNS TABLE (name text, price numeric, available int)
-            LANGUAGE sql STABLE
-            AS $$
+        v_body := $body$
                 -- An adopted database: the original's prices (its migration 083). A product
                 -- of this clinic, or a global one (tenant_id NULL), active and not deleted,
                 -- costs this clinic's active assignment's sale_price, else its own
@@ -57,9 +55,18 @@ BEGIN
                 WHERE p.id = p_product_id AND (p.tenant_id = p_tenant_id OR p.tenant_id IS NULL)
                   AND p.is_active AND p.deleted_at IS NULL
                 LIMIT 1
-            $$
-        $fn$;
+            $body$;
     END IF;
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        v_body := format('BEGIN RETURN QUERY %s; END', v_body);
+        v_language := 'plpgsql';
+    END IF;
+    EXECUTE format($fn$
+        CREATE OR REPLACE FUNCTION vete.store_product_offer(p_tenant_id text, p_product_id uuid)
+            RETURNS TABLE (name text, price numeric, available int)
+            LANGUAGE %s STABLE
+            AS %L
+        $fn$, v_language, v_body);
 END
 $do$;
 

@@ -84,7 +84,11 @@ BEGIN
      WHERE tenant_id = 'zz-vete-verify-014' AND customer_id = v_customer;
     v_fast := vete.store_cart_merge_fast('zz-vete-verify-014', v_customer,
                                          jsonb_build_array(v_item || '{"quantity": 2}'), 'sum');
-    IF v_fast IS NULL OR v_fast - 'version' IS DISTINCT FROM v_engine - 'version'
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        IF v_fast IS NOT NULL THEN  -- on Citus the engine answers every merge
+            RAISE EXCEPTION 'store_cart_merge_fast answered on Citus: %', v_fast;
+        END IF;
+    ELSIF v_fast IS NULL OR v_fast - 'version' IS DISTINCT FROM v_engine - 'version'
        OR v_fast #>> '{adjustments,0,reasons}' IS DISTINCT FROM '["STOCK_LIMIT", "PRICE_FROM_CATALOG"]'
        OR (v_fast ->> 'version')::int <> (v_engine ->> 'version')::int + 1 THEN
         RAISE EXCEPTION 'store_cart_merge_fast: % but the engine: %', v_fast, v_engine;
