@@ -25,6 +25,7 @@ from tests.adopt.conftest import (
 )
 from tests.booking.race import race
 from tests.deploy.conftest import schema_fingerprint
+from tests.store.test_merge_rules_inlined import CALLS
 from vete.deploy.adopt import AdoptOptions, AdoptReport, adopt
 from vete.errors import AdoptConflicts
 from vete.session import act_as
@@ -355,6 +356,24 @@ def test_a_staff_update_and_a_vete_reschedule_of_one_appointment_do_not_deadlock
     race(url, clients=4, rounds=12, setup=setup, action=action, check=check)
 
 
+MERGE = (
+    "SELECT public.merge_cart_atomic(p_customer_id => %(c)s, p_tenant_id => %(t)s,"
+    " p_new_items => %(i)s) AS r"
+)
+
+
+def new_customer(url: str, tenant: str) -> str:
+    customer = str(uuid.uuid4())
+    rows(
+        url,
+        "INSERT INTO public.profiles (id, tenant_id, role, full_name)"
+        " VALUES (%s, %s, 'owner', 'Cliente')",
+        customer,
+        tenant,
+    )
+    return customer
+
+
 def test_8_devices_merging_a_first_cart_lose_nothing(
     adopted: tuple[str, AdoptReport, dict[str, Any]],
 ) -> None:
@@ -374,24 +393,11 @@ def test_8_devices_merging_a_first_cart_lose_nothing(
     rounds = 15
 
     def setup(_: int) -> str:
-        customer = str(uuid.uuid4())
-        rows(
-            url,
-            "INSERT INTO public.profiles (id, tenant_id, role, full_name)"
-            " VALUES (%s, 'adris', 'owner', 'race')",
-            customer,
-        )
-        return customer
+        return new_customer(url, "adris")
 
     def action(device: int, conn: psycopg.Connection[Any], customer: str) -> Any:
         items = [{"id": str(products[device]), "type": "product", "quantity": device + 1}]
-        return rpc(
-            conn,
-            customer,
-            "SELECT public.merge_cart_atomic(p_customer_id => %(c)s, p_tenant_id => 'adris',"
-            " p_new_items => %(i)s) AS r",
-            {"c": customer, "i": json.dumps(items)},
-        )
+        return rpc(conn, customer, MERGE, {"c": customer, "t": "adris", "i": json.dumps(items)})
 
     def check(_: int, customer: str, results: list[Any]) -> None:
         assert all(isinstance(r, dict) and r["success"] for r in results), results
@@ -419,11 +425,7 @@ def carlos_merges(url: str, items: list[dict[str, Any]]) -> dict[str, Any]:
     carlos = "a0000000-0000-4000-8000-000000000011"
     with psycopg.connect(url, row_factory=dict_row) as conn:
         answer: dict[str, Any] = rpc(
-            conn,
-            carlos,
-            "SELECT public.merge_cart_atomic(p_customer_id => %(c)s, p_tenant_id => 'adris',"
-            " p_new_items => %(i)s) AS r",
-            {"c": carlos, "i": json.dumps(items)},
+            conn, carlos, MERGE, {"c": carlos, "t": "adris", "i": json.dumps(items)}
         )
     return answer
 
@@ -451,22 +453,6 @@ def test_a_clinics_own_products_and_services_cost_the_originals_prices(
 
 PIPETTE = "e0000000-0000-4000-8000-000000000091"  # global; adris assigns it 42000; 10.5 in stock
 SHAMPOO = "e0000000-0000-4000-8000-000000000092"  # global, no assignment: 30000; 3 in stock
-MERGE = (
-    "SELECT public.merge_cart_atomic(p_customer_id => %(c)s, p_tenant_id => %(t)s,"
-    " p_new_items => %(i)s) AS r"
-)
-
-
-def new_customer(url: str, tenant: str) -> str:
-    customer = str(uuid.uuid4())
-    rows(
-        url,
-        "INSERT INTO public.profiles (id, tenant_id, role, full_name)"
-        " VALUES (%s, %s, 'owner', 'Cliente')",
-        customer,
-        tenant,
-    )
-    return customer
 
 
 def test_global_products_cost_the_clinics_assignment_price_else_their_own(
@@ -504,13 +490,7 @@ def test_the_originals_price_rule_is_inlined_like_vetes(
             act_as(conn, user_id=customer, role="authenticated")
             conn.execute(MERGE, {"c": customer, "t": "adris", "i": items})
             conn.execute("RESET ROLE")
-        calls = {
-            r["funcname"]: r["calls"]
-            for r in conn.execute(
-                "SELECT funcname, calls FROM pg_stat_xact_user_functions"
-                " WHERE schemaname = 'vete' AND funcname LIKE 'store%%'"
-            )
-        }
+        calls = {r["funcname"]: r["calls"] for r in conn.execute(CALLS)}
     assert calls.get("store_cart_apply", 0) >= 1  # the counting works
     assert "store_product_offer" not in calls
     assert "store_catalog" not in calls
