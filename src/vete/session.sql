@@ -8,4 +8,7 @@ SELECT set_config('request.jwt.claims', :claims, true) AS claims,
                   coalesce(:statement_timeout, current_setting('statement_timeout')), true)
            AS statement_timeout,
        set_config('lock_timeout', coalesce(:lock_timeout, current_setting('lock_timeout')), true)
-           AS lock_timeout;
+           AS lock_timeout,
+       -- On Citus, the claims again as SET LOCAL, which Citus sends on to the workers
+       -- where row-level security is applied (on one node: false, nothing done).
+       vete.forward_claims_to_workers(:claims) AS forwarded;

@@ -8,8 +8,6 @@ Runs only against a cluster named by ``VETE_CITUS_URL`` (as tests/citus/test_clu
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, time
@@ -24,12 +22,11 @@ from psycopg.rows import dict_row
 from tests.booking.race import race
 from tests.booking.test_concurrency import book
 from tests.booking.world import Clinic, make_clinic
-from tests.citus.cluster import CITUS_URL, needs_cluster
+from tests.citus.cluster import CITUS_URL, needs_cluster, vete_database
 from tests.clock import MONDAY, weekday_ahead
 from vete import deploy
 from vete.errors import DistributeRefused
 from vete.proof.race import run_race
-from vete.testing.plugin import apply_schema, citus_server, create_database, drop_database
 
 pytestmark = needs_cluster
 
@@ -48,14 +45,8 @@ TENANT_TABLES = {
 @pytest.fixture(scope="module")
 def deployed() -> Iterator[str]:
     """A database on every node of the cluster with vete deployed, not yet distributed."""
-    server = citus_server(CITUS_URL)
-    name = f"vete_citus_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    url = create_database(server, name)
-    try:
-        apply_schema(url)
+    with vete_database("vete_citus") as url:
         yield url
-    finally:
-        drop_database(server, name)
 
 
 @pytest.fixture(scope="module")

@@ -85,6 +85,21 @@ def test_everyone_reads_the_clinics_vets_by_name_only(
     assert all(len(r) == 3 for r in rows), "clinic_vets shows tenant_id, id, full_name only"
 
 
+@pytest.mark.parametrize(("who", "user_id", "role"), OUTSIDERS, ids=[o[0] for o in OUTSIDERS])
+def test_the_view_s_function_answers_the_views_names_and_nothing_more(
+    world: World, who: str, user_id: UUID | None, role: Role
+) -> None:
+    """vete.clinic_vets_of, which the view reads through on Citus, is callable by every API
+    role (it reads with its owner's rights): it must answer exactly the view's rows of that
+    clinic, two columns, and nothing for a clinic that does not exist."""
+    rows = _as(world, user_id, role, "SELECT * FROM vete.clinic_vets_of('adris') ORDER BY 1")
+    view = _as(world, None, "anon", "SELECT id, full_name FROM public.clinic_vets"
+               " WHERE tenant_id = 'adris' ORDER BY 1")  # fmt: skip
+    assert rows == view
+    assert len(rows) == _vets_of_adris(world)
+    assert _as(world, user_id, role, "SELECT * FROM vete.clinic_vets_of('ADRIS')") == []
+
+
 @pytest.mark.parametrize(
     "user_id", [None, MARIA, SOFIA, CARLOS], ids=["anon", "owner", "other clinic", "vet"]
 )

@@ -27,4 +27,6 @@ def distribute(as_json: bool = JSON_OPT) -> None:
         console.print(f"  {step.table:<40} {step.kind:<12} {step.action}")
     console.print(f"  no-overlap constraint: {report.overlap_constraint}")
     console.print(f"  btree_gist: {report.btree_gist}")
+    for line in report.api_roles:
+        console.print(f"  API roles on {line}")
     console.print(f"  functions: {report.functions}")

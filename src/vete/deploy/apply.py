@@ -28,6 +28,7 @@ import psycopg
 from psycopg import sql
 
 from vete.deploy import catalog, grants, plpgsql_check
+from vete.deploy.distribute import place_new_tables, prepare_migration
 from vete.deploy.files import Migration
 from vete.deploy.queries import catalog as catalog_sql
 from vete.deploy.queries import history
@@ -59,6 +60,9 @@ class Applied:
     change: catalog.Change
     probed: tuple[str, ...] = field(default=())
     static_check: plpgsql_check.Check = field(default_factory=plpgsql_check.Check)
+    #: On a distributed database: the tables the migration created, laid out as the layout
+    #: file says ("public.x: made distributed").
+    placed: tuple[str, ...] = ()
 
 
 class _Rollback(Exception):
@@ -167,6 +171,7 @@ def apply_migration(
         try:
             with collecting_notices(conn) as notices, conn.transaction():
                 set_local_timeouts(conn, timeouts)
+                prepare_migration(conn)
                 before = catalog.snapshot(conn)
                 _run_statements(conn, migration, notices)
                 file_notices = tuple(notices)
@@ -319,7 +324,9 @@ def _check_and_record(
     backup: dict[str, Any] | None,
     on_commit: Callable[[psycopg.Connection[Any]], None] | None,
 ) -> Applied:
-    """Inside the migration's transaction: call what it deployed, then write history."""
+    """Inside the migration's transaction: lay out new tables on a distributed database,
+    call what it deployed, then write history."""
+    placed = tuple(f"{s.table}: {s.action}" for s in place_new_tables(conn))
     probed = check_deployed(conn, migration, change.touched_functions)
     static_check = check_statically(conn, migration, change.touched_functions)
     grants.check(conn, migration, change)
@@ -338,7 +345,7 @@ def _check_and_record(
     )
     if on_commit is not None:
         on_commit(conn)
-    return Applied(migration, duration_ms, notices, change, probed, static_check)
+    return Applied(migration, duration_ms, notices, change, probed, static_check, placed)
 
 
 def catalog_invalid_indexes(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:

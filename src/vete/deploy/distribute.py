@@ -61,8 +61,8 @@ class Layout:
         return (self.anchor, *self.distributed, *self.reference)
 
 
-def load_layout(path: Path = LAYOUT_FILE) -> Layout:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+def load_layout(path: Path | None = None) -> Layout:
+    data = tomllib.loads((path or LAYOUT_FILE).read_text(encoding="utf-8"))
     return Layout(
         anchor=data["anchor"]["table"],
         anchor_column=data["anchor"]["column"],
@@ -92,6 +92,8 @@ class DistributeReport:
     overlap_constraint: str = "already"
     #: "created" when this run installed btree_gist, else "already".
     btree_gist: str = "already"
+    #: Per worker: whether the API roles were made able to log in there (api_roles_on_workers).
+    api_roles: list[str] = field(default_factory=list)
     functions: str = (
         "not distributed: every call runs on the coordinator (claims, role and advisory "
         "locks stay there); its statements are routed to the clinic's worker"
@@ -113,6 +115,7 @@ class DistributeReport:
             "tables": [t.as_json() for t in self.tables],
             "overlap_constraint": self.overlap_constraint,
             "btree_gist": self.btree_gist,
+            "api_roles": self.api_roles,
             "functions": self.functions,
         }
 
@@ -139,10 +142,17 @@ def _target(conn: psycopg.Connection[Any]) -> tuple[str, list[str]]:
 
 
 def _check_catalog(
-    layout: Layout, current: dict[str, dict[str, Any]], refs: list[dict[str, Any]]
+    layout: Layout,
+    current: dict[str, dict[str, Any]],
+    refs: list[dict[str, Any]],
+    *,
+    all_deployed: bool = True,
 ) -> None:
     """Refuse before any change: an unlisted or missing table, a table Citus already holds
-    in another form, or a distribution order that puts a table before what it references."""
+    in another form, or a distribution order that puts a table before what it references.
+
+    ``all_deployed=False`` (a deploy in progress): a listed table not created yet is one a
+    later migration creates, not a problem."""
     problems: list[str] = []
     unlisted = sorted(t for t in current if layout.kind_of(t) is None)
     if unlisted:
@@ -152,7 +162,7 @@ def _check_catalog(
         )
     listed = (*layout.order, *layout.local)
     missing = [t for t in listed if t not in current]
-    if missing:
+    if missing and all_deployed:
         problems.append(
             f"table(s) in {LAYOUT_FILE.name} missing from the database: {', '.join(missing)}"
             " (deploy vete's migrations first)"
@@ -172,6 +182,72 @@ def _check_catalog(
             problems.append(f"{a} references {b}, which the layout distributes after it")
     if problems:
         raise DistributeRefused("; ".join(problems))
+
+
+def _place(conn: psycopg.Connection[Any], layout: Layout, table: str, kind: Kind) -> TableStep:
+    """Make one coordinator-local table what the layout says (inside the caller's transaction)."""
+    if kind == "reference":
+        _queries.create_reference_table(conn, table=table)
+        return TableStep(table, kind, "made reference")
+    column = layout.anchor_column if table == layout.anchor else layout.column
+    colocate = "default" if table == layout.anchor else layout.anchor
+    _queries.create_distributed_table(conn, table=table, column=column, colocate_with=colocate)
+    return TableStep(table, kind, "made distributed")
+
+
+def is_distributed(conn: psycopg.Connection[Any], layout: Layout | None = None) -> bool:
+    """Whether this database has been through ``vete db distribute`` (its anchor is)."""
+    layout = layout or load_layout()
+    if _queries.citus_version(conn) is None:
+        return False
+    return bool(_queries.anchor_distributed(conn, anchor=layout.anchor))
+
+
+def prepare_migration(conn: psycopg.Connection[Any]) -> bool:
+    """At the start of a migration's transaction on a distributed database: the settings
+    ``vete db distribute`` uses (vete's triggers read only their own row, so they are safe
+    on shards; one connection per node, so a table distributed later in the transaction
+    may reference what it already changed). Returns whether the database is distributed."""
+    if not is_distributed(conn):
+        return False
+    _queries.distribution_settings(conn)
+    return True
+
+
+def prepare_api_roles(conn: psycopg.Connection[Any]) -> list[str]:
+    """After a migration that placed tables committed: the API roles on the workers again."""
+    return _api_roles_on_workers(conn)
+
+
+def place_new_tables(
+    conn: psycopg.Connection[Any], layout: Layout | None = None
+) -> list[TableStep]:
+    """Inside a migration's transaction, on a distributed database: lay out the tables the
+    migration created, as the layout file says, before its verify script runs, so a deploy
+    after ``vete db distribute`` never leaves a clinic's table on the coordinator alone.
+
+    A new table the layout does not place refuses the migration (DistributeRefused, the
+    transaction rolls back): where a table lives is decided in the layout file, reviewed
+    with the migration, never guessed. A new foreign key between tables is checked against
+    the layout's order as ``vete db distribute`` checks it. Nothing happens on one node."""
+    layout = layout or load_layout()
+    if not is_distributed(conn, layout):
+        return []
+    current = {r["name"]: r for r in _queries.tables(conn)}
+    new = [
+        t for t, row in current.items() if row["kind"] == "local" and layout.kind_of(t) != "local"
+    ]
+    if not new:
+        return []
+    _check_catalog(layout, current, list(_queries.references(conn)), all_deployed=False)
+    order = {t: i for i, t in enumerate(layout.order)}
+    return [_place(conn, layout, t, _kind(layout, t)) for t in sorted(new, key=order.__getitem__)]
+
+
+def _kind(layout: Layout, table: str) -> Kind:
+    kind = layout.kind_of(table)
+    assert kind is not None  # _check_catalog refused every unlisted table
+    return kind
 
 
 def distribute(url: str, layout: Layout | None = None) -> DistributeReport:
@@ -208,19 +284,28 @@ def distribute(url: str, layout: Layout | None = None) -> DistributeReport:
                 if current[table]["kind"] != "local":
                     report.tables.append(TableStep(table, kind, "already"))
                     continue
-                if kind == "reference":
-                    _queries.create_reference_table(conn, table=table)
-                    report.tables.append(TableStep(table, kind, "made reference"))
-                else:
-                    column = layout.anchor_column if table == layout.anchor else layout.column
-                    colocate = "default" if table == layout.anchor else layout.anchor
-                    _queries.create_distributed_table(
-                        conn, table=table, column=column, colocate_with=colocate
-                    )
-                    report.tables.append(TableStep(table, kind, "made distributed"))
+                report.tables.append(_place(conn, layout, table, kind))
         # After COMMIT: the copied rows stay on the coordinator's disk until truncated.
         for step in report.tables:
             if step.action.startswith("made"):
                 _queries.truncate_local_data(conn, table=step.table)
         report.tables += [TableStep(t, "local", "kept local") for t in layout.local]
+        report.api_roles = _api_roles_on_workers(conn)
     return report
+
+
+def _api_roles_on_workers(conn: psycopg.Connection[Any]) -> list[str]:
+    """Let anon, authenticated and service_role log in to every worker (idempotent): the
+    reads that row-level security filters run there as those roles.
+
+    After COMMIT, never inside the transaction that distributes: distributing a database's
+    first tables makes Citus copy the roles to the workers as the coordinator has them
+    (NOLOGIN), sent in that transaction and applied when it commits."""
+    rows = list(_queries.api_roles_on_workers(conn))
+    failed = [f"{r['node']}: {r['result']}" for r in rows if not r["success"]]
+    if failed:
+        raise DistributeRefused(
+            "the tables are distributed, but the API roles could not be prepared on "
+            f"{'; '.join(failed)} (run vete db distribute again once the worker answers)"
+        )
+    return [f"{r['node']}: anon, authenticated, service_role log in" for r in rows]

@@ -19,6 +19,7 @@ from vete.deploy import backup as backups
 from vete.deploy import lint as linting
 from vete.deploy import plpgsql_check, redefine
 from vete.deploy.definitions import Definition, with_requirements
+from vete.deploy.distribute import prepare_api_roles
 from vete.deploy.files import Migration, MigrationSet
 from vete.deploy.lock import deploy_lock
 from vete.deploy.queries import bootstrap_sql, catalog, history
@@ -215,6 +216,8 @@ def apply_all(
                 )
             raise
         done.append(result)
+        if result.placed:
+            prepare_api_roles(conn)
         if report is not None:
             report.applied.append(applied_json(result))
         progress("applied", migration)
@@ -321,6 +324,7 @@ def applied_json(result: applying.Applied) -> dict[str, Any]:
         "created_functions": list(result.change.created_functions),
         "probed": list(result.probed),
         "plpgsql_check": result.static_check.as_json(),
+        "placed_on_citus": list(result.placed),
     }
 
 

@@ -16,7 +16,10 @@ SELECT EXISTS (SELECT 1 FROM vete.revoked_tokens r WHERE r.token_sha256 = :token
                   coalesce(:statement_timeout, current_setting('statement_timeout')), true)
            AS statement_timeout,
        set_config('lock_timeout', coalesce(:lock_timeout, current_setting('lock_timeout')), true)
-           AS lock_timeout;
+           AS lock_timeout,
+       -- On Citus, the claims again as SET LOCAL, which Citus sends on to the workers
+       -- where row-level security is applied (on one node: false, nothing done).
+       vete.forward_claims_to_workers(:claims) AS forwarded;
 
 -- name: revoke_token(token_sha256, expires_at)$
 -- Sign a token out until it expires, and let go of the rows of tokens past expiry (a

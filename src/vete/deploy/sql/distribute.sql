@@ -5,6 +5,12 @@
 -- The citus extension's version in this database, NULL when it is not installed.
 SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'citus';
 
+-- name: anchor_distributed(anchor)$
+-- Whether vete db distribute has run here: the anchor table is in Citus's metadata. Asked
+-- only where the citus extension exists (pg_dist_partition is Citus's catalog).
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition
+                WHERE logicalrelid = pg_catalog.to_regclass(:anchor));
+
 -- name: is_coordinator()$
 SELECT pg_catalog.citus_is_coordinator();
 
@@ -98,3 +104,31 @@ SELECT pg_catalog.create_reference_table(:table::regclass)::text;
 -- name: truncate_local_data(table)$
 -- The rows copied to shards stay on the coordinator's disk, invisible; free them.
 SELECT pg_catalog.truncate_local_data_after_distributing_table(:table::regclass)::text;
+
+-- name: api_roles_on_workers()
+-- The API roles on each worker: log in (Citus connects to a worker as the caller's current
+-- role, so a read of a clinic's rows as anon, authenticated or service_role needs the role
+-- to log in there), and run the policies' helper queries nested in a shard query
+-- (vete.is_staff_of reads the caller's profile of the same clinic, colocated on the same
+-- worker, so the nested query runs locally in the same transaction). Changed on the
+-- workers only, with propagation off: on the coordinator, where clients connect, the roles
+-- stay NOLOGIN. The workers' pg_hba.conf must admit these logins from the coordinator only
+-- (docs/scale-out.md). Roles are per server: this holds for every database of the cluster.
+SELECT w.nodename || ':' || w.nodeport AS node, w.success, w.result
+FROM pg_catalog.run_command_on_workers($cmd$
+    SET citus.enable_ddl_propagation = off;
+    DO $$
+    DECLARE
+        r text;
+    BEGIN
+        FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+                EXECUTE 'ALTER ROLE ' || quote_ident(r) || ' LOGIN';
+                EXECUTE 'ALTER ROLE ' || quote_ident(r)
+                        || ' SET citus.allow_nested_distributed_execution = on';
+            END IF;
+        END LOOP;
+    END
+    $$
+$cmd$) w
+ORDER BY 1;

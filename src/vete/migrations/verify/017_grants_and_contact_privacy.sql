@@ -2,6 +2,13 @@
 -- TRUNCATE appointments, and, as anon and as a signed-in owner, clinic_vets shows a
 -- clinic's vets by name while profiles shows no vet's email (anon may not read profiles
 -- at all) and tenants.settings is out of reach.
+--
+-- On a database distributed by `vete db distribute` (Citus), rows this transaction writes
+-- cannot be read back under another role: Citus refuses ("cannot perform query on
+-- placements that were modified in this transaction by a different user"). There the row
+-- checks are tests/citus/test_api_roles.py's, on committed rows; this script checks what
+-- those reads depend on: every worker lets the API roles log in and run the policies'
+-- nested reads (docs/scale-out.md).
 DO $$
 DECLARE
     v_vet uuid := gen_random_uuid();
@@ -9,6 +16,8 @@ DECLARE
     v_drift text;
     v_names int;
     v_emails int;
+    v_distributed boolean := false;
+    v_workers text;
 BEGIN
     SELECT string_agg(format('%s %s %s: %s', object_name, grantee, privilege, problem), '; ')
       INTO v_drift FROM vete.grant_drift();
@@ -19,6 +28,28 @@ BEGIN
        OR has_column_privilege('anon', 'public.profiles', 'email', 'SELECT')
        OR has_column_privilege('authenticated', 'public.tenants', 'settings', 'SELECT') THEN
         RAISE EXCEPTION 'an API role keeps a privilege 017 takes away';
+    END IF;
+
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        EXECUTE $q$SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition
+                                   WHERE logicalrelid = 'public.profiles'::regclass)$q$
+           INTO v_distributed;
+    END IF;
+    IF v_distributed THEN
+        EXECUTE $q$
+            SELECT string_agg(w.nodename || ':' || w.nodeport || ' ' || w.result, '; ')
+            FROM pg_catalog.run_command_on_workers($w$
+                SELECT coalesce(string_agg(rolname, ','), 'ok') FROM pg_catalog.pg_roles
+                WHERE rolname IN ('anon', 'authenticated', 'service_role')
+                  AND NOT (rolcanlogin AND coalesce(rolconfig, '{}')
+                           @> '{citus.allow_nested_distributed_execution=on}')$w$) w
+            WHERE NOT w.success OR w.result <> 'ok'$q$
+           INTO v_workers;
+        IF v_workers IS NOT NULL THEN
+            RAISE EXCEPTION 'on Citus, these API roles cannot read a clinic''s rows on a worker: % (vete db distribute prepares them)',
+                v_workers;
+        END IF;
+        RETURN;
     END IF;
 
     INSERT INTO public.tenants (id, name) VALUES ('zz-vete-verify', 'verify 017');

@@ -45,6 +45,7 @@ DECLARE
     r jsonb;
     v_stock int;
     v_seen int;
+    v_distributed boolean := false;
 BEGIN
     INSERT INTO public.tenants (id, name) VALUES ('zz-vete-verify-015', 'verify 015');
     INSERT INTO public.profiles (tenant_id, id, role, full_name)
@@ -88,6 +89,16 @@ BEGIN
         RAISE EXCEPTION 'checkout_cart sold 6 units of 5: %, stock %', r, v_stock;
     END IF;
 
+    -- On Citus, rows this transaction wrote cannot be read under another role (017's
+    -- verify says why): there tests/citus/test_api_roles.py reads them, committed.
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        EXECUTE $q$SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition
+                                   WHERE logicalrelid = 'public.store_inventory'::regclass)$q$
+           INTO v_distributed;
+        IF v_distributed THEN
+            RETURN;
+        END IF;
+    END IF;
     SET LOCAL ROLE anon;
     PERFORM set_config('request.jwt.claims', '{"role": "anon"}', true);
     SELECT count(*) INTO v_seen FROM public.store_inventory WHERE tenant_id = 'zz-vete-verify-015';
