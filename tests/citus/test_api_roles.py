@@ -145,6 +145,23 @@ def test_claims_set_without_forwarding_see_nothing_and_leak_nothing(
     assert rows == (0,)
 
 
+def test_postgrest_s_pre_request_forwards_the_claims(distributed: str, clinic: Clinic) -> None:
+    """What PostgREST sends per request with ``db-pre-request = vete.forward_request_claims``:
+    the claims and role set with set_config, the pre-request called as that role, the read."""
+    owner = clinic.owners[0]
+    with psycopg.connect(distributed) as conn:
+        conn.execute(
+            "SELECT set_config('request.jwt.claims', %s, true),"
+            " set_config('role', 'authenticated', true)",
+            [f'{{"role": "authenticated", "sub": "{owner}"}}'],
+        )
+        conn.execute("SELECT vete.forward_request_claims()")
+        rows = conn.execute(
+            "SELECT id FROM public.profiles WHERE tenant_id = %s", [clinic.tenant_id]
+        ).fetchall()
+    assert rows == [(owner,)]
+
+
 def test_the_api_roles_stay_nologin_on_the_coordinator(distributed: str) -> None:
     with psycopg.connect(distributed) as conn:
         can_login = conn.execute(

@@ -31,3 +31,24 @@ COMMENT ON FUNCTION vete.forward_claims_to_workers(text) IS
     'On Citus: SET LOCAL request.jwt.claims, sent on to the workers (row-level security is applied there). False and nothing done elsewhere.';
 
 REVOKE ALL ON FUNCTION vete.forward_claims_to_workers(text) FROM PUBLIC, anon, authenticated, service_role;
+
+-- PostgREST's form: its pre-request function (`db-pre-request =
+-- "vete.forward_request_claims"`), which PostgREST calls as the request's role after
+-- setting the claims from the verified JWT. It sends on the claims already set, nothing
+-- else, so every API role may call it: calling it cannot change who the request is.
+CREATE OR REPLACE FUNCTION vete.forward_request_claims() RETURNS void
+    LANGUAGE plpgsql VOLATILE
+AS $$
+BEGIN
+    IF nullif(pg_catalog.current_setting('request.jwt.claims', true), '') IS NULL
+       OR pg_catalog.current_setting('citus.propagate_set_commands', true) IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM pg_catalog.set_config('citus.propagate_set_commands', 'local', true);
+    EXECUTE pg_catalog.format('SET LOCAL request.jwt.claims = %L',
+                              pg_catalog.current_setting('request.jwt.claims', true));
+END
+$$;
+
+COMMENT ON FUNCTION vete.forward_request_claims() IS
+    'PostgREST''s pre-request on Citus: the claims it set, sent on to the workers. Nothing elsewhere.';
