@@ -197,26 +197,19 @@ def _place(conn: psycopg.Connection[Any], layout: Layout, table: str, kind: Kind
 
 def is_distributed(conn: psycopg.Connection[Any], layout: Layout | None = None) -> bool:
     """Whether this database has been through ``vete db distribute`` (its anchor is)."""
-    layout = layout or load_layout()
     if _queries.citus_version(conn) is None:
         return False
+    layout = layout or load_layout()
     return bool(_queries.anchor_distributed(conn, anchor=layout.anchor))
 
 
-def prepare_migration(conn: psycopg.Connection[Any]) -> bool:
+def prepare_migration(conn: psycopg.Connection[Any]) -> None:
     """At the start of a migration's transaction on a distributed database: the settings
     ``vete db distribute`` uses (vete's triggers read only their own row, so they are safe
     on shards; one connection per node, so a table distributed later in the transaction
-    may reference what it already changed). Returns whether the database is distributed."""
-    if not is_distributed(conn):
-        return False
-    _queries.distribution_settings(conn)
-    return True
-
-
-def prepare_api_roles(conn: psycopg.Connection[Any]) -> list[str]:
-    """After a migration that placed tables committed: the API roles on the workers again."""
-    return _api_roles_on_workers(conn)
+    may reference what it already changed)."""
+    if is_distributed(conn):
+        _queries.distribution_settings(conn)
 
 
 def place_new_tables(
@@ -290,17 +283,18 @@ def distribute(url: str, layout: Layout | None = None) -> DistributeReport:
             if step.action.startswith("made"):
                 _queries.truncate_local_data(conn, table=step.table)
         report.tables += [TableStep(t, "local", "kept local") for t in layout.local]
-        report.api_roles = _api_roles_on_workers(conn)
+        report.api_roles = prepare_api_roles(conn)
     return report
 
 
-def _api_roles_on_workers(conn: psycopg.Connection[Any]) -> list[str]:
+def prepare_api_roles(conn: psycopg.Connection[Any]) -> list[str]:
     """Let anon, authenticated and service_role log in to every worker (idempotent): the
     reads that row-level security filters run there as those roles.
 
-    After COMMIT, never inside the transaction that distributes: distributing a database's
-    first tables makes Citus copy the roles to the workers as the coordinator has them
-    (NOLOGIN), sent in that transaction and applied when it commits."""
+    After COMMIT (of distribute, or of a migration that placed tables), never inside the
+    transaction that distributes: distributing a database's first tables makes Citus copy
+    the roles to the workers as the coordinator has them (NOLOGIN), sent in that
+    transaction and applied when it commits."""
     rows = list(_queries.api_roles_on_workers(conn))
     failed = [f"{r['node']}: {r['result']}" for r in rows if not r["success"]]
     if failed:

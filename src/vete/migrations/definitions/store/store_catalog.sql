@@ -16,10 +16,10 @@ CREATE OR REPLACE FUNCTION vete.store_catalog(p_tenant_id text, p_customer_id uu
         -- this customer. Each probe is a function of its own (store_product_offer,
         -- store_service_offer): inlined here on one node, its own statement on Citus,
         -- where this query then reads no table itself (issue 15). One set-based query for
-        -- all lines; plain SQL with no SET clause so the planner inlines it into the caller (every caller pins search_path to
-        -- pg_catalog, public; tables here are schema-qualified). Inlining also needs plain
-        -- arguments: pass a variable, not a subquery. Any JSON is safe here: the casts
-        -- read canonical ids only.
+        -- all lines; plain SQL with no SET clause so the planner inlines it into the caller
+        -- (every caller pins search_path to pg_catalog, public; tables here are
+        -- schema-qualified). Inlining also needs plain arguments: pass a variable, not a
+        -- subquery. Any JSON is safe here: the casts read canonical ids only.
         SELECT l.ord, l.line_id, coalesce(pr.name, sv.name), coalesce(pr.price, sv.base_price),
                pr.available,
                CASE l.type
